@@ -1,0 +1,55 @@
+using CreditLedger.Gateway.Health;
+using CreditLedger.Gateway.Hosting;
+using CreditLedger.Silo;
+using CreditLedger.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+
+HostRole role;
+OrleansSettings orleans;
+try
+{
+    role = HostRoles.From(builder.Configuration);
+    orleans = OrleansSettings.From(builder.Configuration);
+    if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(LedgerDatabase.ConnectionStringName)))
+    {
+        // Fail before anything starts, with the one message that says what to install or configure.
+        PostgresBinaries.Locate(builder.Configuration[$"{PostgresOptions.SectionName}:BinDirectory"]);
+    }
+}
+catch (Exception e) when (e is InvalidOperationException or PostgresNotFoundException)
+{
+    await Console.Error.WriteLineAsync($"CreditLedger cannot start: {e.Message}");
+    return 1;
+}
+
+if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]))
+{
+    // A silo-only process serves health on a port of its own choosing unless --urls says otherwise.
+    builder.WebHost.UseUrls(role == HostRole.Silo ? "http://127.0.0.1:0" : "http://127.0.0.1:5080");
+}
+
+// The database is registered first so that it starts before the silo or client and stops after it.
+builder.Services.AddSingleton<LedgerDatabase>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<LedgerDatabase>());
+
+if (role == HostRole.Gateway)
+{
+    builder.UseOrleansClient(client => client.AddCreditLedgerClient(orleans));
+}
+else
+{
+    builder.UseOrleans(silo => silo.AddCreditLedgerSilo(orleans));
+}
+
+builder.Services.AddCreditLedgerHealthChecks();
+
+var app = builder.Build();
+app.MapHealthEndpoints();
+app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app, role));
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point; public so that tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

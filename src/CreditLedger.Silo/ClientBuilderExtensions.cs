@@ -1,0 +1,37 @@
+using CreditLedger.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+
+namespace CreditLedger.Silo;
+
+/// <summary>Configures an Orleans client (a gateway process) of the engine's cluster.</summary>
+public static class ClientBuilderExtensions
+{
+    /// <summary>
+    /// Connects this client to the cluster <paramref name="settings"/> describe, finding its silos in the
+    /// membership table of the <see cref="LedgerDatabase"/>, which must be registered before the client.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Clustering is not <c>adonet</c>: a separate gateway
+    /// process finds silos only through the membership table.</exception>
+    public static IClientBuilder AddCreditLedgerClient(this IClientBuilder client, OrleansSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.ClusteringMode != ClusteringMode.AdoNet)
+        {
+            throw new InvalidOperationException(
+                "A gateway-only process (CreditLedger:Role=gateway) needs Orleans:Clustering=adonet to find the silos.");
+        }
+
+        client.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        client.UseAdoNetClustering(options => options.Configure<LedgerDatabase>((o, database) =>
+        {
+            o.Invariant = "Npgsql";
+            o.DataSource = database.OrleansDataSource;
+        }));
+        return client;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+
+namespace CreditLedger.Silo;
+
+/// <summary>
+/// The <c>Orleans</c> configuration section: which cluster this process joins and how it is reached.
+/// Every process of one deployment uses the same <see cref="ClusterId"/> and <see cref="ServiceId"/>.
+/// </summary>
+public sealed class OrleansSettings
+{
+    public const string SectionName = "Orleans";
+
+    /// <summary>The cluster's id; processes with the same id form one cluster. Default <c>creditledger</c>.</summary>
+    public string ClusterId { get; set; } = "creditledger";
+
+    /// <summary>The service's id; stored grain state and reminders belong to it, so it must never change
+    /// for a deployment. Default <c>creditledger</c>.</summary>
+    public string ServiceId { get; set; } = "creditledger";
+
+    /// <summary>
+    /// <c>localhost</c> (one silo, no membership table; the default for the all-in-one process) or
+    /// <c>adonet</c> (membership in PostgreSQL, for several processes).
+    /// </summary>
+    public string? Clustering { get; set; }
+
+    /// <summary>The port silos talk to each other on; 0 (the default) picks a free one at start.</summary>
+    public int SiloPort { get; set; }
+
+    /// <summary>The port Orleans clients (gateway processes) connect to; 0 (the default) picks a free one at start.</summary>
+    public int GatewayPort { get; set; }
+
+    /// <summary>The address other processes reach this silo at: an IP address or a host name.
+    /// Default: loopback (every process on one host).</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>The shortest reminder period allowed. Orleans' default (one minute) applies when unset;
+    /// tests lower it.</summary>
+    public TimeSpan? MinimumReminderPeriod { get; set; }
+
+    /// <summary>Reads the section from <paramref name="configuration"/> and checks it.</summary>
+    /// <exception cref="InvalidOperationException">A setting has a value that cannot work.</exception>
+    public static OrleansSettings From(IConfiguration configuration)
+    {
+        var settings = new OrleansSettings();
+        configuration.GetSection(SectionName).Bind(settings);
+        settings.Validate();
+        return settings;
+    }
+
+    /// <summary>The clustering mode, <see cref="ClusteringMode.Localhost"/> when not set.</summary>
+    public ClusteringMode ClusteringMode => Clustering?.Trim().ToUpperInvariant() switch
+    {
+        null or "" or "LOCALHOST" => ClusteringMode.Localhost,
+        "ADONET" => ClusteringMode.AdoNet,
+        _ => throw new InvalidOperationException(
+            $"Orleans:Clustering is '{Clustering}'; it must be 'localhost' or 'adonet'."),
+    };
+
+    /// <summary>The advertised address as an IP address (host names are resolved, IPv4 preferred).</summary>
+    public IPAddress ResolveAdvertisedAddress()
+    {
+        if (string.IsNullOrWhiteSpace(AdvertisedAddress))
+        {
+            return IPAddress.Loopback;
+        }
+
+        if (IPAddress.TryParse(AdvertisedAddress, out var address))
+        {
+            return address;
+        }
+
+        var addresses = Dns.GetHostAddresses(AdvertisedAddress);
+        return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+            ?? addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException($"Orleans:AdvertisedAddress '{AdvertisedAddress}' does not resolve to an address.");
+    }
+
+    private void Validate()
+    {
+        _ = ClusteringMode;
+        if (string.IsNullOrWhiteSpace(ClusterId) || string.IsNullOrWhiteSpace(ServiceId))
+        {
+            throw new InvalidOperationException("Orleans:ClusterId and Orleans:ServiceId must not be empty.");
+        }
+
+        if (SiloPort is < 0 or > IPEndPoint.MaxPort || GatewayPort is < 0 or > IPEndPoint.MaxPort)
+        {
+            throw new InvalidOperationException("Orleans:SiloPort and Orleans:GatewayPort must be between 0 and 65535.");
+        }
+
+        if (MinimumReminderPeriod is { } period && period <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Orleans:MinimumReminderPeriod must be positive.");
+        }
+    }
+}

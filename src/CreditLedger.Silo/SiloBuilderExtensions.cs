@@ -1,0 +1,64 @@
+using System.Net;
+using CreditLedger.Contracts;
+using CreditLedger.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+
+namespace CreditLedger.Silo;
+
+/// <summary>Configures a silo of the engine: cluster, endpoints, grain storage and reminders in PostgreSQL.</summary>
+public static class SiloBuilderExtensions
+{
+    private const string Invariant = "Npgsql";
+
+    /// <summary>
+    /// Makes this silo a member of the cluster <paramref name="settings"/> describe, with grain storage
+    /// (<see cref="StorageNames.Ledger"/>, System.Text.Json snapshots) and reminders in the
+    /// <see cref="LedgerDatabase"/>, which must be registered before the silo.
+    /// </summary>
+    public static ISiloBuilder AddCreditLedgerSilo(this ISiloBuilder silo, OrleansSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+
+        var siloPort = LoopbackPorts.OrFree(settings.SiloPort);
+        var gatewayPort = LoopbackPorts.OrFree(settings.GatewayPort);
+        if (settings.ClusteringMode == ClusteringMode.Localhost)
+        {
+            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+        }
+        else
+        {
+            var advertised = settings.ResolveAdvertisedAddress();
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = settings.ServiceId;
+            });
+            silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+            silo.UseAdoNetClustering(options => options.Configure<LedgerDatabase>((o, database) =>
+            {
+                o.Invariant = Invariant;
+                o.DataSource = database.OrleansDataSource;
+            }));
+        }
+
+        silo.AddAdoNetGrainStorage(StorageNames.Ledger, options => options.Configure<LedgerDatabase>((o, database) =>
+        {
+            o.Invariant = Invariant;
+            o.DataSource = database.OrleansDataSource;
+        }));
+        silo.UseSystemTextJsonGrainStorageSerializer();
+
+        silo.UseAdoNetReminderService(options => options.Configure<LedgerDatabase>((o, database) =>
+        {
+            o.Invariant = Invariant;
+            o.DataSource = database.OrleansDataSource;
+        }));
+        if (settings.MinimumReminderPeriod is { } minimumPeriod)
+        {
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = minimumPeriod);
+        }
+
+        return silo;
+    }
+}

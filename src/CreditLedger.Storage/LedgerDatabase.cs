@@ -1,0 +1,101 @@
+using System.Data.Common;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace CreditLedger.Storage;
+
+/// <summary>
+/// The engine's PostgreSQL database for the life of the host: the server named by
+/// <c>ConnectionStrings:Ledger</c>, or else an embedded local cluster that this host starts and stops.
+/// Starting migrates the schema. Register it before the Orleans silo so that it starts first and stops last.
+/// </summary>
+public sealed partial class LedgerDatabase : IHostedService, IAsyncDisposable
+{
+    /// <summary>The configuration key of the connection string.</summary>
+    public const string ConnectionStringName = "Ledger";
+
+    private readonly IConfiguration _configuration;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private NpgsqlDataSource? _dataSource;
+
+    public LedgerDatabase(IConfiguration configuration, ILoggerFactory loggerFactory)
+    {
+        _configuration = configuration;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<LedgerDatabase>();
+        OrleansDataSource = new DeferredDataSource(() => DataSource);
+    }
+
+    /// <summary>The database's data source; available once the host has started.</summary>
+    /// <exception cref="InvalidOperationException">The database has not started.</exception>
+    public NpgsqlDataSource DataSource =>
+        _dataSource ?? throw new InvalidOperationException("The ledger database has not started yet.");
+
+    /// <summary>A data source for the Orleans ADO.NET providers, which is usable from the moment the database has started.</summary>
+    public DbDataSource OrleansDataSource { get; }
+
+    /// <summary>The embedded cluster, when no connection string is configured.</summary>
+    public EmbeddedPostgresCluster? EmbeddedCluster { get; private set; }
+
+    /// <summary>The versions of the migrations this start applied (empty when the schema was current).</summary>
+    public IReadOnlyList<int> AppliedMigrations { get; private set; } = [];
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var connectionString = _configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            var options = new PostgresOptions();
+            _configuration.GetSection(PostgresOptions.SectionName).Bind(options);
+            var cluster = new EmbeddedPostgresCluster(options, _loggerFactory.CreateLogger<EmbeddedPostgresCluster>());
+            await cluster.StartAsync(cancellationToken);
+            EmbeddedCluster = cluster;
+            connectionString = cluster.ConnectionString;
+        }
+        else
+        {
+            LogUsingConfiguredServer(_logger);
+        }
+
+        _dataSource = new NpgsqlDataSourceBuilder(connectionString)
+        {
+            Name = "ledger",
+        }.Build();
+
+        var migrator = new SchemaMigrator(_dataSource, _loggerFactory.CreateLogger<SchemaMigrator>());
+        AppliedMigrations = await migrator.MigrateAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+            _dataSource = null;
+        }
+
+        if (EmbeddedCluster is not null)
+        {
+            await EmbeddedCluster.StopAsync(cancellationToken);
+            EmbeddedCluster = null;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+            _dataSource = null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Using the PostgreSQL server of ConnectionStrings:Ledger")]
+    private static partial void LogUsingConfiguredServer(ILogger logger);
+}
