@@ -1,0 +1,118 @@
+using CreditLedger.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace CreditLedger.Testing;
+
+/// <summary>
+/// The PostgreSQL server of a test run: the one named by the environment variable
+/// <c>CREDITLEDGER_TEST_PG</c> (a connection string), or else a throwaway cluster started from the installed
+/// binaries the same way the engine starts its embedded one (without fsync), stopped and deleted when the
+/// test process exits. Each test class takes a database of its own from it.
+/// </summary>
+public static class TestPostgres
+{
+    public const string ConnectionStringVariable = "CREDITLEDGER_TEST_PG";
+
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static string? _serverConnectionString;
+    private static int _databaseCounter;
+
+    /// <summary>Creates an empty database on the test server and answers its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync(string purpose)
+    {
+        var server = await ServerAsync();
+        var name = $"t_{Environment.ProcessId}_{Interlocked.Increment(ref _databaseCounter)}_{Sanitize(purpose)}";
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = "postgres" };
+        await using (var connection = new NpgsqlConnection(builder.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        builder.Database = name;
+        return builder.ConnectionString;
+    }
+
+    /// <summary>Creates a database and migrates it to the engine's schema.</summary>
+    public static async Task<string> CreateMigratedDatabaseAsync(string purpose)
+    {
+        var connectionString = await CreateDatabaseAsync(purpose);
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await new SchemaMigrator(dataSource, NullLogger.Instance).MigrateAsync(CancellationToken.None);
+        return connectionString;
+    }
+
+    /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, ending its sessions.</summary>
+    public static async Task DropDatabaseAsync(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var name = builder.Database!;
+        NpgsqlConnection.ClearAllPools();
+        builder.Database = "postgres";
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string> ServerAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            if (_serverConnectionString is not null)
+            {
+                return _serverConnectionString;
+            }
+
+            var configured = Environment.GetEnvironmentVariable(ConnectionStringVariable);
+            if (!string.IsNullOrWhiteSpace(configured))
+            {
+                _serverConnectionString = configured;
+                return configured;
+            }
+
+            var root = Path.Combine(Path.GetTempPath(), $"creditledger-tests-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            var cluster = new EmbeddedPostgresCluster(
+                new PostgresOptions { DataDirectory = Path.Combine(root, "postgres"), Durable = false },
+                NullLogger.Instance);
+            await cluster.StartAsync(CancellationToken.None);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                cluster.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+                TryDelete(root);
+            };
+
+            _serverConnectionString = cluster.BuildConnectionString("postgres");
+            return _serverConnectionString;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private static string Sanitize(string purpose)
+    {
+        var chars = purpose.ToLowerInvariant().Where(c => char.IsAsciiLetterOrDigit(c) || c == '_').Take(30).ToArray();
+        return new string(chars);
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temporary folder is harmless.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // A leftover temporary folder is harmless.
+        }
+    }
+}
