@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+
+namespace CreditLedger.Gateway.Tests;
+
+/// <summary>
+/// The engine as a user runs it: <c>CreditLedger.Gateway.dll</c> in a process of its own, with a working
+/// directory, environment and <c>--urls</c> of the test's choosing. Its output is kept so tests can wait for
+/// and assert on what it printed.
+/// </summary>
+internal sealed class GatewayProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+
+    private GatewayProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int Id => _process.Id;
+
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts the gateway; as <paramref name="user"/> through runuser when given (the test must be root).</summary>
+    public static GatewayProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, string? user = null)
+    {
+        var port = FreePort();
+        var baseAddress = new Uri($"http://127.0.0.1:{port}");
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var startInfo = new ProcessStartInfo
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (user is null)
+        {
+            startInfo.FileName = dotnet;
+        }
+        else
+        {
+            startInfo.FileName = "runuser";
+            foreach (var argument in new[] { "-u", user, "--", dotnet })
+            {
+                startInfo.ArgumentList.Add(argument);
+            }
+        }
+
+        startInfo.ArgumentList.Add(GatewayAssemblyPath());
+        startInfo.ArgumentList.Add("--urls");
+        startInfo.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
+
+        // The host must not see the test runner's own settings.
+        startInfo.Environment.Remove("ConnectionStrings__Ledger");
+        startInfo.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        startInfo.Environment["Logging__Console__FormatterName"] = "simple";
+        startInfo.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        foreach (var (key, value) in environment)
+        {
+            startInfo.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = startInfo };
+        var gateway = new GatewayProcess(process, baseAddress);
+        process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return gateway;
+    }
+
+    /// <summary>Waits until the host prints its start-up banner, i.e. every hosted service has started.</summary>
+    public async Task WaitUntilStartedAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            while (true)
+            {
+                var line = await _lines.Reader.ReadAsync(cancellation.Token);
+                if (line.Contains("listening on", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
+        {
+            throw new TimeoutException(
+                $"The gateway did not print its start-up banner within {timeout.TotalSeconds:0} s (exited: {_process.HasExited}). Output:{Environment.NewLine}{Output}");
+        }
+    }
+
+    /// <summary>Asks the host to stop (SIGTERM, as systemd or Ctrl+C would) and waits for it to exit.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await WaitForExitAsync(timeout);
+    }
+
+    /// <summary>Kills the host outright (SIGKILL): nothing of it gets to clean up.</summary>
+    public async Task KillAsync(TimeSpan timeout)
+    {
+        _process.Kill(entireProcessTree: false);
+        await WaitForExitAsync(timeout);
+    }
+
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The gateway did not exit within {timeout.TotalSeconds:0} s. Output:{Environment.NewLine}{Output}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            _lines.Writer.TryComplete();
+            return;
+        }
+
+        _output.Enqueue(line);
+        _lines.Writer.TryWrite(line);
+    }
+
+    private static string GatewayAssemblyPath()
+    {
+        // The test assembly lives in tests/X/bin/<Configuration>/<tfm>/; the gateway in src/CreditLedger.Gateway/bin/<Configuration>/<tfm>/.
+        var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var tfm = testOutput.Name;
+        var configuration = testOutput.Parent!.Name;
+        var root = testOutput;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "CreditLedger.sln")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            throw new InvalidOperationException($"No CreditLedger.sln above {AppContext.BaseDirectory}.");
+        }
+
+        var path = Path.Combine(root.FullName, "src", "CreditLedger.Gateway", "bin", configuration, tfm, "CreditLedger.Gateway.dll");
+        return File.Exists(path) ? path : throw new InvalidOperationException($"The gateway is not built at {path}.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
