@@ -33,13 +33,16 @@ if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]))
 builder.Services.AddSingleton<LedgerDatabase>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<LedgerDatabase>());
 
+// Orleans is added to the services without the host's configuration: the Orleans:* settings are the
+// engine's own (read into OrleansSettings above), and Orleans would otherwise also read
+// Orleans:Clustering as one of its configuration-based provider sections and reject it.
 if (role == HostRole.Gateway)
 {
-    builder.UseOrleansClient(client => client.AddCreditLedgerClient(orleans));
+    builder.Services.AddOrleansClient(client => client.AddCreditLedgerClient(orleans));
 }
 else
 {
-    builder.UseOrleans(silo => silo.AddCreditLedgerSilo(orleans));
+    builder.Services.AddOrleans(silo => silo.AddCreditLedgerSilo(orleans));
 }
 
 builder.Services.AddCreditLedgerHealthChecks();

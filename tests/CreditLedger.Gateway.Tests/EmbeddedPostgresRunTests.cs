@@ -154,7 +154,12 @@ public sealed class EmbeddedPostgresRunTests : IAsyncLifetime
         {
             await using var gateway = GatewayProcess.Start(
                 _workingDirectory,
-                new Dictionary<string, string> { ["ConnectionStrings__Ledger"] = connectionString });
+                new Dictionary<string, string>
+                {
+                    ["ConnectionStrings__Ledger"] = connectionString,
+                    ["Orleans__Clustering"] = "localhost",
+                    ["Orleans__ClusterId"] = "configured-server",
+                });
             await gateway.WaitUntilStartedAsync(StartTimeout);
 
             Assert.Equal(HttpStatusCode.OK, (await GetReadyAsync(gateway)).Status);

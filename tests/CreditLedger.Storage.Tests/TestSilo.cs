@@ -20,7 +20,7 @@ internal static class TestSilo
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<LedgerDatabase>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LedgerDatabase>());
-        builder.UseOrleans(silo => silo.AddCreditLedgerSilo(settings));
+        builder.Services.AddOrleans(silo => silo.AddCreditLedgerSilo(settings));
 
         var host = builder.Build();
         await host.StartAsync();

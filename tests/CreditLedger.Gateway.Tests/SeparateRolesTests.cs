@@ -1,0 +1,72 @@
+using System.Net;
+using System.Text.Json;
+using CreditLedger.Testing;
+
+namespace CreditLedger.Gateway.Tests;
+
+/// <summary>
+/// The same program in separate roles: a silo-only process and a gateway-only process (an Orleans client)
+/// find each other through ADO.NET clustering in PostgreSQL, and the gateway is ready only through the silo.
+/// </summary>
+public sealed class SeparateRolesTests : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private string _connectionString = string.Empty;
+    private string _workingDirectory = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await TestPostgres.CreateDatabaseAsync(nameof(SeparateRolesTests));
+        _workingDirectory = Directory.CreateTempSubdirectory("creditledger-roles-").FullName;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await TestPostgres.DropDatabaseAsync(_connectionString);
+        Directory.Delete(_workingDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task SiloAndGatewayProcesses_AdoNetClustering_GatewayIsReadyThroughTheSilo()
+    {
+        var cluster = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Ledger"] = _connectionString,
+            ["Orleans__Clustering"] = "adonet",
+            ["Orleans__ClusterId"] = "separate-roles",
+            ["Orleans__ServiceId"] = "separate-roles",
+        };
+
+        await using var silo = GatewayProcess.Start(_workingDirectory, new Dictionary<string, string>(cluster) { ["CreditLedger__Role"] = "silo" });
+        await silo.WaitUntilStartedAsync(StartTimeout);
+        await using var gateway = GatewayProcess.Start(_workingDirectory, new Dictionary<string, string>(cluster) { ["CreditLedger__Role"] = "gateway" });
+        await gateway.WaitUntilStartedAsync(StartTimeout);
+
+        using var client = new HttpClient { BaseAddress = gateway.BaseAddress };
+        using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("1 active silo(s).", body.RootElement.GetProperty("checks").GetProperty("silo").GetProperty("description").GetString());
+        Assert.Contains("CreditLedger (Gateway) listening on", gateway.Output, StringComparison.Ordinal);
+        Assert.Contains("CreditLedger (Silo) listening on", silo.Output, StringComparison.Ordinal);
+
+        await gateway.StopAsync(StartTimeout);
+        await silo.StopAsync(StartTimeout);
+        Assert.Equal(0, gateway.ExitCode);
+        Assert.Equal(0, silo.ExitCode);
+    }
+
+    [Fact]
+    public async Task GatewayProcess_LocalhostClustering_ExitsWithOneClearMessage()
+    {
+        await using var gateway = GatewayProcess.Start(
+            _workingDirectory,
+            new Dictionary<string, string> { ["ConnectionStrings__Ledger"] = _connectionString, ["CreditLedger__Role"] = "gateway" });
+
+        await gateway.WaitForExitAsync(StartTimeout);
+
+        Assert.NotEqual(0, gateway.ExitCode);
+        Assert.Contains("Orleans:Clustering=adonet", gateway.Output, StringComparison.Ordinal);
+    }
+}
