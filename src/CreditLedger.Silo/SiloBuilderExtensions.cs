@@ -20,8 +20,8 @@ public static class SiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(settings);
 
-        var siloPort = LoopbackPorts.OrFree(settings.SiloPort);
-        var gatewayPort = LoopbackPorts.OrFree(settings.GatewayPort);
+        var siloPort = FreePorts.OrFree(settings.SiloPort);
+        var gatewayPort = FreePorts.OrFree(settings.GatewayPort);
         if (settings.ClusteringMode == ClusteringMode.Localhost)
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);

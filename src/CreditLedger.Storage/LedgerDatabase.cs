@@ -73,11 +73,7 @@ public sealed partial class LedgerDatabase : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_dataSource is not null)
-        {
-            await _dataSource.DisposeAsync();
-            _dataSource = null;
-        }
+        await DisposeAsync();
 
         if (EmbeddedCluster is not null)
         {

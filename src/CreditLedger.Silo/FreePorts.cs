@@ -3,8 +3,8 @@ using System.Net.Sockets;
 
 namespace CreditLedger.Silo;
 
-/// <summary>Free TCP ports for a process whose ports are not configured.</summary>
-public static class LoopbackPorts
+/// <summary>Free TCP ports (free on every interface) for a process whose ports are not configured.</summary>
+public static class FreePorts
 {
     /// <summary>Returns <paramref name="configured"/>, or a port free right now when it is 0.</summary>
     public static int OrFree(int configured)
