@@ -2,7 +2,7 @@ namespace CreditLedger.Domain;
 
 /// <summary>
 /// Every limit of the engine, named and in one place. Inputs beyond a limit are rejected at the edge
-/// with a validation error; they are never truncated.
+/// with a validation error or refused by the domain with a <see cref="Rejection"/>; they are never truncated.
 /// </summary>
 public static class LedgerLimits
 {
@@ -14,4 +14,49 @@ public static class LedgerLimits
 
     /// <summary>The largest amount anywhere: 1,000,000,000,000.</summary>
     public const decimal MaxAmount = 1_000_000_000_000m;
+
+    /// <summary>The most grants one customer can hold over its life: 10,000.</summary>
+    public const int MaxGrantsPerCustomer = 10_000;
+
+    /// <summary>The most unpaid (pending) invoices one customer can have at once: 10,000.</summary>
+    public const int MaxPendingInvoicesPerCustomer = 10_000;
+
+    /// <summary>The most credit types one invoice can ask credits for (its currency plus usage lines): 20.</summary>
+    public const int MaxCreditTypesPerInvoice = 20;
+
+    /// <summary>
+    /// The most applications (grants drawn from) of one invoice: 500. Past it the drawdown stops and the rest
+    /// is reported as due, as if the credits were not there.
+    /// </summary>
+    public const int MaxApplicationsPerInvoice = 500;
+
+    /// <summary>The longest reason: 500 characters.</summary>
+    public const int MaxReasonLength = 500;
+
+    /// <summary>The longest idempotency key: 255 characters.</summary>
+    public const int MaxIdempotencyKeyLength = 255;
+
+    /// <summary>The lowest grant priority (drawn first): 0.</summary>
+    public const int MinPriority = 0;
+
+    /// <summary>The highest grant priority (drawn last): 100.</summary>
+    public const int MaxPriority = 100;
+
+    /// <summary>The priority of a grant that does not say: 50, so by default all grants tie on priority.</summary>
+    public const int DefaultPriority = 50;
+
+    /// <summary>How far in the past a grant's <c>effectiveAt</c> may be: 5 minutes (for clock skew, not backdating).</summary>
+    public static readonly TimeSpan MaxEffectiveAtInPast = TimeSpan.FromMinutes(5);
+
+    /// <summary>The default horizon of "expiring soon": 30 days.</summary>
+    public const int DefaultExpiringWithinDays = 30;
+
+    /// <summary>The longest horizon of "expiring soon": 365 days.</summary>
+    public const int MaxExpiringWithinDays = 365;
+
+    /// <summary>The default page size of lists: 50.</summary>
+    public const int DefaultPageSize = 50;
+
+    /// <summary>The largest page size of lists: 200.</summary>
+    public const int MaxPageSize = 200;
 }

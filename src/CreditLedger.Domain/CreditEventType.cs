@@ -1,0 +1,29 @@
+namespace CreditLedger.Domain;
+
+/// <summary>The events state changes emit, named as webhooks deliver them.</summary>
+public static class CreditEventType
+{
+    /// <summary>Credits were granted.</summary>
+    public const string Granted = "account.credits.granted";
+
+    /// <summary>Credits were applied to an invoice.</summary>
+    public const string Applied = "account.credits.applied";
+
+    /// <summary>A grant's remaining credits expired.</summary>
+    public const string Expired = "account.credits.expired";
+
+    /// <summary>A grant's remaining credits were voided.</summary>
+    public const string Voided = "account.credits.voided";
+
+    /// <summary>Credits of a voided invoice returned to their grant.</summary>
+    public const string Reinstated = "account.credits.reinstated";
+
+    /// <summary>Available of a credit type went from above zero to zero.</summary>
+    public const string BalanceDepleted = "account.credits.balance_depleted";
+
+    /// <summary>Available of a credit type went from at or above the customer's threshold to below it.</summary>
+    public const string BalanceLow = "account.credits.balance_low";
+
+    /// <summary>Every event type.</summary>
+    public static IReadOnlyList<string> All { get; } = [Granted, Applied, Expired, Voided, Reinstated, BalanceDepleted, BalanceLow];
+}
