@@ -55,6 +55,26 @@ public readonly record struct CreditType
         return false;
     }
 
+    /// <summary>
+    /// Parses either form: an upper-case ISO 4217 code is a currency, anything else must be a unit key. The two
+    /// cannot be confused, because unit keys start with a lower-case letter.
+    /// </summary>
+    public static bool TryParse(string? code, out CreditType creditType, [NotNullWhen(false)] out string? error)
+    {
+        if (TryCurrency(code, out creditType, out _) || TryUnit(code, out creditType, out _))
+        {
+            error = null;
+            return true;
+        }
+
+        error = "Must be an ISO 4217 currency code (USD) or a unit key (api_calls).";
+        return false;
+    }
+
+    /// <summary>Parses either form (see <see cref="TryParse"/>), throwing <see cref="ArgumentException"/> when it is neither.</summary>
+    public static CreditType Parse(string code) =>
+        TryParse(code, out var creditType, out var error) ? creditType : throw new ArgumentException(error, nameof(code));
+
     /// <summary>A currency credit type, throwing <see cref="ArgumentException"/> for an unknown code.</summary>
     public static CreditType Currency(string code) =>
         TryCurrency(code, out var creditType, out var error) ? creditType : throw new ArgumentException(error, nameof(code));

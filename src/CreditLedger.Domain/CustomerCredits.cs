@@ -427,7 +427,7 @@ public sealed class CustomerCredits
         if (entry.Kind == EntryKind.Granted)
         {
             if (entry.Grant is null || entry.Grant.GrantId != entry.GrantId || entry.Amount != entry.Grant.Amount
-                || !grants.TryAdd(entry.GrantId, new Grant(entry.Grant, entry.Version)))
+                || !grants.TryAdd(entry.GrantId, new Grant(entry.Grant, entry.Version, entry.OccurredAt)))
             {
                 throw new LedgerInvariantException($"Granted entry {entry.Version} does not create a new grant {entry.GrantId}.");
             }

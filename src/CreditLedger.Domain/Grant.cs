@@ -7,10 +7,11 @@ namespace CreditLedger.Domain;
 /// </summary>
 public sealed class Grant
 {
-    internal Grant(GrantTerms terms, long createdVersion)
+    internal Grant(GrantTerms terms, long createdVersion, DateTimeOffset createdAt)
     {
         Terms = terms;
         CreatedVersion = createdVersion;
+        CreatedAt = createdAt;
         Remaining = terms.Amount;
     }
 
@@ -25,6 +26,9 @@ public sealed class Grant
 
     /// <summary>The version (ledger sequence number) of the entry that created it: the creation order.</summary>
     public long CreatedVersion { get; }
+
+    /// <summary>When the grant was created (its granted entry's instant).</summary>
+    public DateTimeOffset CreatedAt { get; }
 
     /// <summary>Credits not yet applied, expired or voided.</summary>
     public decimal Remaining { get; internal set; }
@@ -47,10 +51,10 @@ public sealed class Grant
     /// <summary>Rebuilds a grant from a snapshot. Checks the conservation invariant.</summary>
     /// <exception cref="LedgerInvariantException">The buckets do not add up to the amount or one is negative.</exception>
     public static Grant Restore(
-        GrantTerms terms, long createdVersion, decimal remaining, decimal pending, decimal consumed, decimal expired, decimal voided, bool isVoided)
+        GrantTerms terms, long createdVersion, DateTimeOffset createdAt, decimal remaining, decimal pending, decimal consumed, decimal expired, decimal voided, bool isVoided)
     {
         ArgumentNullException.ThrowIfNull(terms);
-        var grant = new Grant(terms, createdVersion)
+        var grant = new Grant(terms, createdVersion, createdAt)
         {
             Remaining = remaining,
             Pending = pending,
@@ -97,7 +101,7 @@ public sealed class Grant
         return Remaining == 0 ? GrantStatus.Depleted : GrantStatus.Active;
     }
 
-    internal Grant Copy() => new(Terms, CreatedVersion)
+    internal Grant Copy() => new(Terms, CreatedVersion, CreatedAt)
     {
         Remaining = Remaining,
         Pending = Pending,

@@ -1,5 +1,6 @@
 using System.Net;
 using CreditLedger.Contracts;
+using CreditLedger.Grains;
 using CreditLedger.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
@@ -14,7 +15,8 @@ public static class SiloBuilderExtensions
     /// <summary>
     /// Makes this silo a member of the cluster <paramref name="settings"/> describe, with grain storage
     /// (<see cref="StorageNames.Ledger"/>, System.Text.Json snapshots) and reminders in the
-    /// <see cref="LedgerDatabase"/>, which must be registered before the silo.
+    /// <see cref="LedgerDatabase"/>, which must be registered before the silo; and the grains' services
+    /// (<see cref="GrainServiceCollectionExtensions.AddCreditLedgerGrains"/>).
     /// </summary>
     public static ISiloBuilder AddCreditLedgerSilo(this ISiloBuilder silo, OrleansSettings settings)
     {
@@ -59,6 +61,7 @@ public static class SiloBuilderExtensions
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = minimumPeriod);
         }
 
+        silo.Services.AddCreditLedgerGrains();
         return silo;
     }
 }

@@ -1,0 +1,14 @@
+namespace CreditLedger.Contracts.Customers;
+
+/// <summary>How a customer grain's activation loaded its state.</summary>
+/// <param name="SnapshotVersion">The version of the snapshot it started from (0: none, or not trusted).</param>
+/// <param name="EntriesReplayed">How many ledger entries it read and folded after the snapshot.</param>
+/// <param name="Version">The customer's version now.</param>
+/// <param name="NextExpiry">When the next expiry falls due, if any.</param>
+[GenerateSerializer]
+[Alias("CreditLedger.ActivationInfo")]
+public sealed record ActivationInfo(
+    [property: Id(0)] long SnapshotVersion,
+    [property: Id(1)] long EntriesReplayed,
+    [property: Id(2)] long Version,
+    [property: Id(3)] DateTimeOffset? NextExpiry);

@@ -1,0 +1,20 @@
+namespace CreditLedger.Contracts.Customers;
+
+/// <summary>A grant request, parsed and validated at the edge (the grain checks the time-dependent rules).</summary>
+/// <param name="CreditType">ISO 4217 code or unit key.</param>
+/// <param name="Amount">Above zero, in the credit type's scale.</param>
+/// <param name="Reason">1-500 characters.</param>
+/// <param name="Priority">0-100; null means 50.</param>
+/// <param name="Category"><c>paid</c> or <c>promotional</c>.</param>
+/// <param name="EffectiveAt">Null means now.</param>
+/// <param name="ExpiresAt">Null means never.</param>
+[GenerateSerializer]
+[Alias("CreditLedger.GrantCommand")]
+public sealed record GrantCommand(
+    [property: Id(0)] string CreditType,
+    [property: Id(1)] decimal Amount,
+    [property: Id(2)] string Reason,
+    [property: Id(3)] int? Priority,
+    [property: Id(4)] string Category,
+    [property: Id(5)] DateTimeOffset? EffectiveAt,
+    [property: Id(6)] DateTimeOffset? ExpiresAt);

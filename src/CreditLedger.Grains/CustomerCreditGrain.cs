@@ -1,0 +1,599 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using CreditLedger.Contracts;
+using CreditLedger.Contracts.Customers;
+using CreditLedger.Domain;
+using CreditLedger.Storage.Ledger;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CreditLedger.Grains;
+
+/// <summary>
+/// One customer's credits. A thin adapter: it loads the state (snapshot + later entries + unpaid invoices),
+/// asks the domain to plan each command, appends the planned entries durably through <see cref="ILedgerWriter"/>,
+/// and only then folds them into memory and answers. Not reentrant: Orleans runs one call at a time, which is
+/// the customer's lock. When a write fails, its outcome is unknown, or another activation wrote first, the
+/// grain drops its memory (deactivates) and the caller gets a <see cref="LedgerUnavailableException"/>; the
+/// retry (same invoice id or idempotency key) is safe.
+/// </summary>
+public sealed partial class CustomerCreditGrain(
+    [PersistentState(CustomerCreditGrain.StateName, StorageNames.Ledger)] IPersistentState<CustomerCreditsSnapshot> snapshot,
+    ILedgerWriter writer,
+    LedgerQueries queries,
+    [FromKeyedServices(LedgerClock.ServiceKey)] TimeProvider time,
+    IGrantIdGenerator grantIds,
+    IOptions<CustomerCreditOptions> options,
+    ILogger<CustomerCreditGrain> logger) : Grain, ICustomerCreditGrain, IRemindable
+{
+    /// <summary>The grain storage state name of customer snapshots.</summary>
+    public const string StateName = "customer-credits";
+
+    /// <summary>The name of the reminder due at the customer's next expiry.</summary>
+    public const string ExpiryReminderName = "expiry";
+
+    private const string GrantOperation = "grant";
+    private const string VoidGrantOperation = "void-grant";
+    private const string PayOperation = "pay";
+    private const string VoidInvoiceOperation = "void-invoice";
+
+    private CustomerId _customerId;
+    private CustomerCredits _credits = new();
+    private CustomerRecord? _customer;
+    private long _loadedSnapshotVersion;
+    private long _entriesReplayed;
+    private DateTimeOffset? _reminderDueAt;
+
+    private CustomerCreditOptions Options => options.Value;
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _customerId = GrainKeys.CustomerOf(this.GetPrimaryKeyString());
+        try
+        {
+            await LoadAsync(cancellationToken);
+        }
+        catch (DbException e)
+        {
+            throw Unavailable("The ledger could not be read", e);
+        }
+
+        await AfterChangeAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<CustomerResult> PutCustomerAsync(CustomerDetails details)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        var (customer, created) = await ReadAsync(() => queries.UpsertCustomerAsync(_customerId, details.Name, details.Email, time.GetUtcNow()));
+        _customer = customer;
+        return new CustomerResult(
+            created ? CommandStatus.Created : CommandStatus.Ok,
+            _credits.Version,
+            CustomerViews.Customer(customer),
+            Balances(LedgerLimits.DefaultExpiringWithinDays));
+    }
+
+    /// <inheritdoc />
+    public async Task<CustomerResult> GetCustomerAsync(int expiringWithinDays) =>
+        await CustomerExistsAsync()
+            ? new CustomerResult(CommandStatus.Ok, _credits.Version, CustomerViews.Customer(_customer!), Balances(expiringWithinDays))
+            : new CustomerResult(CommandStatus.CustomerNotFound, _credits.Version, null, null);
+
+    /// <inheritdoc />
+    public async Task<GrantResult> GrantAsync(GrantCommand command, CommandContext context)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!await CustomerExistsAsync())
+        {
+            return new GrantResult(CommandStatus.CustomerNotFound, _credits.Version, null, null, CustomerNotFound());
+        }
+
+        if (!CreditType.TryParse(command.CreditType, out var creditType, out var typeError))
+        {
+            return new GrantResult(CommandStatus.InvalidRequest, _credits.Version, null, null, new CommandError(typeError, "creditType"));
+        }
+
+        if (!WireNames.TryParseCategory(command.Category, out var category))
+        {
+            return new GrantResult(CommandStatus.InvalidRequest, _credits.Version, null, null, new CommandError("Must be paid or promotional.", "category"));
+        }
+
+        var request = new GrantRequest(
+            grantIds.NewGrantId(), creditType, command.Amount, command.Reason, command.Priority, category, command.EffectiveAt, command.ExpiresAt);
+        var decision = _credits.PlanGrant(request, ProvenanceOf(context), time.GetUtcNow());
+        var answer = decision.Outcome == DecisionOutcome.Changed
+            ? new GrantResult(CommandStatus.Created, decision.VersionAfter, CustomerViews.Grant(decision.Grant!, command.Reason, decision.At), null, null)
+            : new GrantResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, null, ErrorOf(decision));
+        var fingerprint = RequestFingerprint.Of(
+            GrantOperation, command.CreditType, command.Amount, command.Reason, command.Priority, command.Category, command.EffectiveAt, command.ExpiresAt);
+        var (result, _) = await RunAsync(decision, context, GrantOperation, fingerprint, answer, GrainJsonContext.Default.GrantResult);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<GrantResult> VoidGrantAsync(string grantId, string reason, CommandContext context)
+    {
+        ArgumentNullException.ThrowIfNull(grantId);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!await CustomerExistsAsync())
+        {
+            return new GrantResult(CommandStatus.CustomerNotFound, _credits.Version, null, null, CustomerNotFound());
+        }
+
+        var decision = _credits.PlanVoidGrant(grantId, reason, ProvenanceOf(context), time.GetUtcNow());
+        GrantResult answer;
+        if (decision.Outcome == DecisionOutcome.Changed)
+        {
+            var reasons = await ReadAsync(() => queries.ReadGrantReasonsAsync(_customerId, [grantId]));
+            var voided = decision.Entries[^1];
+            answer = new GrantResult(
+                CommandStatus.Ok, decision.VersionAfter, CustomerViews.Grant(decision.Grant!, reasons.GetValueOrDefault(grantId, string.Empty), decision.At), -voided.Amount, null);
+        }
+        else
+        {
+            answer = new GrantResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, null, ErrorOf(decision));
+        }
+
+        var fingerprint = RequestFingerprint.Of(VoidGrantOperation, grantId, reason);
+        var (result, _) = await RunAsync(decision, context, VoidGrantOperation, fingerprint, answer, GrainJsonContext.Default.GrantResult);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task<InvoiceResult> ApplyAsync(string invoiceId, IReadOnlyList<InvoiceLineRequest> lines, CommandContext context)
+    {
+        ArgumentNullException.ThrowIfNull(invoiceId);
+        ArgumentNullException.ThrowIfNull(lines);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!await CustomerExistsAsync())
+        {
+            return new InvoiceResult(CommandStatus.CustomerNotFound, _credits.Version, null, CustomerNotFound());
+        }
+
+        var requested = new List<InvoiceRequestLine>(lines.Count);
+        foreach (var line in lines)
+        {
+            if (!CreditType.TryParse(line.CreditType, out var creditType, out var error))
+            {
+                return new InvoiceResult(CommandStatus.InvalidRequest, _credits.Version, null, new CommandError(error, "usage"));
+            }
+
+            requested.Add(new InvoiceRequestLine(creditType, line.Requested));
+        }
+
+        // The invoice id is the idempotency key of an apply; a header key adds nothing.
+        context = context with { IdempotencyKey = null };
+        var provenance = ProvenanceOf(context);
+        var decision = _credits.PlanApply(invoiceId, requested, provenance, time.GetUtcNow());
+        var (result, outcome) = await RunAsync(decision, context, "apply", [], ApplyAnswer(decision), GrainJsonContext.Default.InvoiceResult);
+        if (outcome != AppendOutcome.InvoiceExists)
+        {
+            return result;
+        }
+
+        // The invoice was applied before and is no longer held in memory (paid or voided): answer from storage.
+        var stored = await ReadAsync(() => queries.FindInvoiceAsync(_customerId, invoiceId))
+            ?? throw Unavailable("The invoice exists but could not be read", null);
+        return ApplyAnswer(_credits.PlanApply(invoiceId, requested, provenance, time.GetUtcNow(), stored));
+    }
+
+    /// <inheritdoc />
+    public Task<InvoiceResult> PayInvoiceAsync(string invoiceId, CommandContext context) =>
+        CloseInvoiceAsync(invoiceId, context, PayOperation);
+
+    /// <inheritdoc />
+    public Task<InvoiceResult> VoidInvoiceAsync(string invoiceId, CommandContext context) =>
+        CloseInvoiceAsync(invoiceId, context, VoidInvoiceOperation);
+
+    /// <inheritdoc />
+    public async Task<InvoiceResult> GetInvoiceAsync(string invoiceId)
+    {
+        ArgumentNullException.ThrowIfNull(invoiceId);
+        if (!await CustomerExistsAsync())
+        {
+            return new InvoiceResult(CommandStatus.CustomerNotFound, _credits.Version, null, CustomerNotFound());
+        }
+
+        var invoice = _credits.FindPendingInvoice(invoiceId) ?? await ReadAsync(() => queries.FindInvoiceAsync(_customerId, invoiceId));
+        return invoice is null
+            ? new InvoiceResult(CommandStatus.InvoiceNotFound, _credits.Version, null, new CommandError($"No credits were applied to invoice {invoiceId}."))
+            : new InvoiceResult(CommandStatus.Ok, _credits.Version, CustomerViews.Invoice(invoice), null);
+    }
+
+    /// <inheritdoc />
+    public async Task<GrantResult> GetGrantAsync(string grantId)
+    {
+        ArgumentNullException.ThrowIfNull(grantId);
+        if (!await CustomerExistsAsync())
+        {
+            return new GrantResult(CommandStatus.CustomerNotFound, _credits.Version, null, null, CustomerNotFound());
+        }
+
+        if (_credits.FindGrant(grantId) is not { } grant)
+        {
+            return new GrantResult(CommandStatus.GrantNotFound, _credits.Version, null, null, new CommandError($"The customer has no grant {grantId}."));
+        }
+
+        var reasons = await ReadAsync(() => queries.ReadGrantReasonsAsync(_customerId, [grantId]));
+        var at = _credits.EvaluationInstant(time.GetUtcNow());
+        return new GrantResult(CommandStatus.Ok, _credits.Version, CustomerViews.Grant(grant, reasons.GetValueOrDefault(grantId, string.Empty), at), null, null);
+    }
+
+    /// <inheritdoc />
+    public async Task<GrantListResult> ListGrantsAsync(string? status, long? beforeVersion, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, LedgerLimits.MaxPageSize);
+        if (!await CustomerExistsAsync())
+        {
+            return new GrantListResult(CommandStatus.CustomerNotFound, _credits.Version, [], null);
+        }
+
+        GrantStatus? wanted = null;
+        if (status is not null)
+        {
+            wanted = WireNames.TryParseGrantStatus(status, out var parsed)
+                ? parsed
+                : throw new ArgumentException($"Unknown grant status {status}.", nameof(status));
+        }
+
+        var at = _credits.EvaluationInstant(time.GetUtcNow());
+        var page = _credits.Grants
+            .Where(g => g.CreatedVersion < (beforeVersion ?? long.MaxValue) && (wanted is null || g.StatusAt(at) == wanted))
+            .OrderByDescending(g => g.CreatedVersion)
+            .Take(limit + 1)
+            .ToList();
+        var hasMore = page.Count > limit;
+        if (hasMore)
+        {
+            page.RemoveAt(limit);
+        }
+
+        var reasons = await ReadAsync(() => queries.ReadGrantReasonsAsync(_customerId, page.Select(g => g.GrantId).ToList()));
+        var views = page.Select(g => CustomerViews.Grant(g, reasons.GetValueOrDefault(g.GrantId, string.Empty), at)).ToList();
+        return new GrantListResult(CommandStatus.Ok, _credits.Version, views, hasMore ? page[^1].CreatedVersion : null);
+    }
+
+    /// <inheritdoc />
+    public async Task<BalancesResult> GetBalancesAsync(int expiringWithinDays) =>
+        await CustomerExistsAsync()
+            ? Balances(expiringWithinDays)
+            : new BalancesResult(CommandStatus.CustomerNotFound, _credits.Version, time.GetUtcNow(), expiringWithinDays, []);
+
+    /// <inheritdoc />
+    public async Task<HistoryResult> GetHistoryAsync(string? creditType, long? beforeVersion, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, LedgerLimits.MaxPageSize);
+        if (!await CustomerExistsAsync())
+        {
+            return new HistoryResult(CommandStatus.CustomerNotFound, _credits.Version, [], null);
+        }
+
+        var entries = await ReadAsync(() => queries.ReadHistoryAsync(_customerId, creditType, beforeVersion, limit + 1));
+        var hasMore = entries.Count > limit;
+        var page = entries.Take(limit).Select(e => CustomerViews.Entry(_customerId, e)).ToList();
+        return new HistoryResult(CommandStatus.Ok, _credits.Version, page, hasMore ? page[^1].Version : null);
+    }
+
+    /// <inheritdoc />
+    public Task<ActivationInfo> GetActivationInfoAsync() =>
+        Task.FromResult(new ActivationInfo(_loadedSnapshotVersion, _entriesReplayed, _credits.Version, _credits.NextExpiry()));
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ExpiryReminderName)
+        {
+            return;
+        }
+
+        var decision = _credits.PlanExpiries(Provenance.Reminder, time.GetUtcNow());
+        if (decision.HasWrites)
+        {
+            await RunAsync(decision, new CommandContext(Provenance.EngineActor, Provenance.ReminderSource, null, null), "expire", [], 0, null);
+            LogExpiriesRecorded(logger, _customerId.Value, decision.Entries.Count);
+        }
+
+        // Whatever was registered, the reminder now follows the state: due at the next expiry, or gone.
+        _reminderDueAt = null;
+        await AfterChangeAsync(unregisterWhenIdle: true);
+    }
+
+    private async Task<InvoiceResult> CloseInvoiceAsync(string invoiceId, CommandContext context, string operation)
+    {
+        ArgumentNullException.ThrowIfNull(invoiceId);
+        ArgumentNullException.ThrowIfNull(context);
+        if (!await CustomerExistsAsync())
+        {
+            return new InvoiceResult(CommandStatus.CustomerNotFound, _credits.Version, null, CustomerNotFound());
+        }
+
+        var stored = _credits.FindPendingInvoice(invoiceId) is null
+            ? await ReadAsync(() => queries.FindInvoiceAsync(_customerId, invoiceId))
+            : null;
+        var provenance = ProvenanceOf(context);
+        var decision = operation == PayOperation
+            ? _credits.PlanPay(invoiceId, provenance, time.GetUtcNow(), stored)
+            : _credits.PlanVoidInvoice(invoiceId, provenance, time.GetUtcNow(), stored);
+        var answer = decision.Outcome == DecisionOutcome.Rejected
+            ? new InvoiceResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, ErrorOf(decision))
+            : new InvoiceResult(CommandStatus.Ok, decision.VersionAfter, CustomerViews.Invoice(decision.Invoice!), null);
+        var (result, _) = await RunAsync(decision, context, operation, RequestFingerprint.Of(operation, invoiceId), answer, GrainJsonContext.Default.InvoiceResult);
+        return result;
+    }
+
+    private static InvoiceResult ApplyAnswer(Decision decision) => decision.Outcome switch
+    {
+        DecisionOutcome.Changed => new InvoiceResult(CommandStatus.Ok, decision.VersionAfter, CustomerViews.Invoice(decision.Invoice!), null),
+        DecisionOutcome.AlreadyDone => new InvoiceResult(CommandStatus.Ok, decision.Invoice!.AppliedVersion, CustomerViews.Invoice(decision.Invoice), null, Replayed: true),
+        _ => new InvoiceResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, ErrorOf(decision)),
+    };
+
+    /// <summary>
+    /// Makes a planned command durable and answers it: appends its entries, outbox rows, invoice change and the
+    /// answer to remember under the caller's idempotency key in one transaction, then folds the entries into
+    /// memory. A key used before answers with what it answered then (or a conflict, for a different request).
+    /// Invalid requests are answered without writing or remembering anything.
+    /// </summary>
+    private async Task<(TResult Result, AppendOutcome Outcome)> RunAsync<TResult>(
+        Decision decision, CommandContext context, string operation, byte[] fingerprint, TResult answer, JsonTypeInfo<TResult>? json)
+    {
+        if (decision.Rejection == Rejection.InvalidRequest)
+        {
+            return (answer, AppendOutcome.Committed);
+        }
+
+        IdempotencyRecord? record = null;
+        if (context.IdempotencyKey is { } key && json is not null)
+        {
+            var status = answer switch
+            {
+                GrantResult grant => grant.Status,
+                InvoiceResult invoice => invoice.Status,
+                _ => CommandStatus.Ok,
+            };
+            record = new IdempotencyRecord(
+                operation, key, fingerprint, CommandStatusCodes.HttpStatus(status), JsonSerializer.Serialize(answer, json), decision.VersionAfter);
+        }
+
+        var changes = decision.Outcome == DecisionOutcome.Changed;
+        if (!(changes && decision.HasWrites) && record is null)
+        {
+            if (changes)
+            {
+                _credits.Commit(decision);
+            }
+
+            return (answer, AppendOutcome.Committed);
+        }
+
+        var append = new LedgerAppend(
+            _customerId,
+            changes ? decision.Entries : [],
+            changes ? OutboxEvents.From(_customerId, decision, id => _credits.FindGrant(id)?.Terms) : [],
+            changes ? decision.InvoiceWrite : InvoiceWrite.None,
+            decision.Invoice,
+            record);
+        var outcome = await AppendAsync(append);
+        switch (outcome)
+        {
+            case AppendOutcome.Committed:
+                if (changes)
+                {
+                    _credits.Commit(decision);
+                    await AfterChangeAsync();
+                }
+
+                return (answer, outcome);
+
+            case AppendOutcome.IdempotencyKeyExists:
+                var stored = await ReadAsync(() => queries.FindIdempotencyRecordAsync(_customerId, operation, record!.Key))
+                    ?? throw Unavailable("The idempotency record exists but could not be read", null);
+                if (!stored.RequestHash.AsSpan().SequenceEqual(fingerprint))
+                {
+                    var reused = new CommandError($"Idempotency key {record!.Key} was used with a different {operation} request.");
+                    return (KeyReused(answer, reused), outcome);
+                }
+
+                var replayed = JsonSerializer.Deserialize(stored.Response, json!)
+                    ?? throw new InvalidDataException($"The remembered answer to {operation} key {record!.Key} is empty.");
+                return (Replayed(replayed), outcome);
+
+            default:
+                return (answer, outcome);
+        }
+    }
+
+    private TResult KeyReused<TResult>(TResult answer, CommandError error) => answer switch
+    {
+        GrantResult => (TResult)(object)new GrantResult(CommandStatus.IdempotencyKeyReused, _credits.Version, null, null, error),
+        InvoiceResult => (TResult)(object)new InvoiceResult(CommandStatus.IdempotencyKeyReused, _credits.Version, null, error),
+        _ => throw new InvalidOperationException($"{typeof(TResult).Name} has no idempotency answer."),
+    };
+
+    private static TResult Replayed<TResult>(TResult answer) => answer switch
+    {
+        GrantResult grant => (TResult)(object)(grant with { Replayed = true }),
+        InvoiceResult invoice => (TResult)(object)(invoice with { Replayed = true }),
+        _ => answer,
+    };
+
+    private async Task<AppendOutcome> AppendAsync(LedgerAppend append)
+    {
+        AppendOutcome outcome;
+        try
+        {
+            outcome = await writer.AppendAsync(append);
+        }
+        catch (Exception e) when (e is DbException or TimeoutException or IOException)
+        {
+            // The commit may or may not have happened: only the ledger knows. Drop memory and let the retry find out.
+            LogWriteFailed(logger, e, _customerId.Value, append.Entries.Count);
+            DeactivateOnIdle();
+            throw Unavailable("The ledger write failed or its outcome is unknown", e);
+        }
+
+        if (outcome == AppendOutcome.VersionConflict)
+        {
+            LogConcurrentWriter(logger, _customerId.Value, _credits.Version);
+            DeactivateOnIdle();
+            throw Unavailable("Another writer changed this customer's ledger", null);
+        }
+
+        return outcome;
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        _customer = await queries.FindCustomerAsync(_customerId, cancellationToken);
+        var latest = await queries.ReadVersionAsync(_customerId, cancellationToken);
+        var saved = snapshot.State;
+        var trusted = saved.Version > 0 && saved.Version <= latest && saved.Format == 1;
+        if (saved.Version > latest)
+        {
+            LogSnapshotAhead(logger, _customerId.Value, saved.Version, latest);
+        }
+
+        var credits = trusted ? saved.Restore() : new CustomerCredits();
+        _loadedSnapshotVersion = credits.Version;
+        long replayed = 0;
+        await foreach (var entry in queries.ReadEntriesAsync(_customerId, credits.Version, cancellationToken))
+        {
+            credits.Replay(entry);
+            replayed++;
+        }
+
+        foreach (var invoice in await queries.ReadPendingInvoicesAsync(_customerId, cancellationToken))
+        {
+            credits.TrackPendingInvoice(invoice);
+        }
+
+        _credits = credits;
+        _entriesReplayed = replayed;
+    }
+
+    // After the state changed: snapshot when enough entries accumulated, and keep the expiry reminder due at the
+    // next expiry. Both are optimisations: a failure is logged and the command stays answered.
+    private async Task AfterChangeAsync(bool unregisterWhenIdle = false)
+    {
+        if (_credits.Version - snapshot.State.Version >= Options.SnapshotEveryEntries)
+        {
+            try
+            {
+                snapshot.State = CustomerCreditsSnapshot.Of(_credits);
+                await snapshot.WriteStateAsync();
+            }
+            catch (Orleans.Storage.InconsistentStateException e)
+            {
+                // Another activation wrote the snapshot: this one is not the only writer any more.
+                LogSnapshotConflict(logger, e, _customerId.Value);
+                DeactivateOnIdle();
+            }
+            catch (Exception e) when (e is DbException or TimeoutException)
+            {
+                LogSnapshotFailed(logger, e, _customerId.Value);
+            }
+        }
+
+        var next = _credits.NextExpiry();
+        try
+        {
+            if (next is { } due && due != _reminderDueAt)
+            {
+                var wait = due - time.GetUtcNow();
+                await this.RegisterOrUpdateReminder(ExpiryReminderName, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Options.ExpiryReminderRetryPeriod);
+                _reminderDueAt = due;
+            }
+            else if (next is null && (unregisterWhenIdle || _reminderDueAt is not null))
+            {
+                if (await this.GetReminder(ExpiryReminderName) is { } reminder)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+
+                _reminderDueAt = null;
+            }
+        }
+        catch (Exception e) when (e is DbException or TimeoutException or ReminderException)
+        {
+            LogReminderFailed(logger, e, _customerId.Value);
+        }
+    }
+
+    private BalancesResult Balances(int expiringWithinDays)
+    {
+        var at = _credits.EvaluationInstant(time.GetUtcNow());
+        return new BalancesResult(
+            CommandStatus.Ok, _credits.Version, at, expiringWithinDays, _credits.BalancesAt(at, expiringWithinDays).Select(CustomerViews.Balance).ToList());
+    }
+
+    private async Task<bool> CustomerExistsAsync()
+    {
+        // A customer created after this activation loaded is found on its first command.
+        _customer ??= await ReadAsync(() => queries.FindCustomerAsync(_customerId));
+        return _customer is not null;
+    }
+
+    private async Task<T> ReadAsync<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Exception e) when (e is DbException or TimeoutException or IOException)
+        {
+            throw Unavailable("The ledger could not be read", e);
+        }
+    }
+
+    private LedgerUnavailableException Unavailable(string what, Exception? cause) =>
+        new($"{what} for customer {_customerId.Value}; retry with the same invoice id or idempotency key." +
+            (cause is null ? string.Empty : $" ({cause.GetType().Name}: {cause.Message})"));
+
+    private static Provenance ProvenanceOf(CommandContext context) =>
+        new(context.Actor, context.Source, context.RequestId, context.IdempotencyKey);
+
+    private CommandError CustomerNotFound() => new($"Customer {_customerId.Value} does not exist; create it first.");
+
+    private static CommandError ErrorOf(Decision decision) => new(decision.RejectionDetail ?? decision.Rejection.ToString()!, decision.RejectionField);
+
+    private static CommandStatus StatusOf(Rejection rejection) => rejection switch
+    {
+        Rejection.InvalidRequest => CommandStatus.InvalidRequest,
+        Rejection.GrantNotFound => CommandStatus.GrantNotFound,
+        Rejection.InvoiceNotFound => CommandStatus.InvoiceNotFound,
+        Rejection.InvoiceAlreadyApplied => CommandStatus.InvoiceAlreadyApplied,
+        Rejection.InvoiceStateConflict => CommandStatus.InvoiceStateConflict,
+        Rejection.GrantNotActive => CommandStatus.GrantNotActive,
+        Rejection.GrantLimitReached => CommandStatus.GrantLimitReached,
+        Rejection.PendingInvoiceLimitReached => CommandStatus.PendingInvoiceLimitReached,
+        _ => throw new ArgumentOutOfRangeException(nameof(rejection), rejection, "No command status for this rejection."),
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ledger write for customer {CustomerId} ({EntryCount} entries) failed or has an unknown outcome; deactivating")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, string customerId, int entryCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Customer {CustomerId} at version {Version} lost a write to another writer; deactivating to reload")]
+    private static partial void LogConcurrentWriter(ILogger logger, string customerId, long version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot of customer {CustomerId} at version {SnapshotVersion} is ahead of the ledger (version {LedgerVersion}); replaying the ledger instead")]
+    private static partial void LogSnapshotAhead(ILogger logger, string customerId, long snapshotVersion, long ledgerVersion);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot of customer {CustomerId} was written by another activation; deactivating")]
+    private static partial void LogSnapshotConflict(ILogger logger, Exception exception, string customerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot of customer {CustomerId} could not be written; the next one will try again")]
+    private static partial void LogSnapshotFailed(ILogger logger, Exception exception, string customerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Expiry reminder of customer {CustomerId} could not be updated; commands still record expiries when due")]
+    private static partial void LogReminderFailed(ILogger logger, Exception exception, string customerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Expiry reminder recorded {EntryCount} expiry entries for customer {CustomerId}")]
+    private static partial void LogExpiriesRecorded(ILogger logger, string customerId, int entryCount);
+}

@@ -1,0 +1,74 @@
+using System.Text.Json.Serialization;
+using CreditLedger.Domain;
+
+namespace CreditLedger.Grains;
+
+/// <summary>
+/// A customer's grants at a version, stored in Orleans grain storage as plain JSON so that activation does not
+/// replay the whole ledger. It is a cache: the entries after <see cref="Version"/> are always replayed on top,
+/// and a snapshot ahead of the ledger is ignored. Unpaid invoices are not in it (they are read from the
+/// invoices table). <see cref="Format"/> changes when the shape does.
+/// </summary>
+public sealed class CustomerCreditsSnapshot
+{
+    /// <summary>The shape of this snapshot.</summary>
+    public int Format { get; set; } = 1;
+
+    /// <summary>The version the snapshot describes (0: no snapshot).</summary>
+    public long Version { get; set; }
+
+    /// <summary>When the entry at <see cref="Version"/> occurred.</summary>
+    public DateTimeOffset? LastOccurredAt { get; set; }
+
+    /// <summary>Every grant at <see cref="Version"/>.</summary>
+    public List<GrantSnapshot> Grants { get; set; } = [];
+
+    /// <summary>Describes <paramref name="credits"/> at its version.</summary>
+    public static CustomerCreditsSnapshot Of(CustomerCredits credits) => new()
+    {
+        Version = credits.Version,
+        LastOccurredAt = credits.LastOccurredAt,
+        Grants = credits.Grants.Select(g => new GrantSnapshot(
+            g.GrantId, g.CreditType.Code, g.Terms.Amount, g.Terms.Priority, g.Terms.Category, g.Terms.EffectiveAt, g.Terms.ExpiresAt,
+            g.CreatedVersion, g.CreatedAt, g.Remaining, g.Pending, g.Consumed, g.Expired, g.Voided, g.IsVoided)).ToList(),
+    };
+
+    /// <summary>Rebuilds the state the snapshot describes.</summary>
+    public CustomerCredits Restore() =>
+        CustomerCredits.Restore(Version, LastOccurredAt, Grants.Select(g => Grant.Restore(
+            new GrantTerms(g.GrantId, CreditType.Parse(g.CreditType), g.Amount, g.Priority, g.Category, g.EffectiveAt, g.ExpiresAt),
+            g.CreatedVersion, g.CreatedAt, g.Remaining, g.Pending, g.Consumed, g.Expired, g.Voided, g.IsVoided)));
+}
+
+/// <summary>One grant in a <see cref="CustomerCreditsSnapshot"/>.</summary>
+/// <param name="GrantId">Id.</param>
+/// <param name="CreditType">Code.</param>
+/// <param name="Amount">Granted.</param>
+/// <param name="Priority">0-100.</param>
+/// <param name="Category">Paid or promotional.</param>
+/// <param name="EffectiveAt">Usable from.</param>
+/// <param name="ExpiresAt">Expires at.</param>
+/// <param name="CreatedVersion">Version of the granted entry.</param>
+/// <param name="CreatedAt">When granted.</param>
+/// <param name="Remaining">Remaining.</param>
+/// <param name="Pending">Pending.</param>
+/// <param name="Consumed">Consumed.</param>
+/// <param name="Expired">Expired.</param>
+/// <param name="Voided">Voided.</param>
+/// <param name="IsVoided">Whether voided.</param>
+public sealed record GrantSnapshot(
+    string GrantId,
+    string CreditType,
+    decimal Amount,
+    int Priority,
+    [property: JsonConverter(typeof(JsonStringEnumConverter<GrantCategory>))] GrantCategory Category,
+    DateTimeOffset EffectiveAt,
+    DateTimeOffset? ExpiresAt,
+    long CreatedVersion,
+    DateTimeOffset CreatedAt,
+    decimal Remaining,
+    decimal Pending,
+    decimal Consumed,
+    decimal Expired,
+    decimal Voided,
+    bool IsVoided);

@@ -1,0 +1,32 @@
+using CreditLedger.Storage;
+using CreditLedger.Storage.Ledger;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CreditLedger.Grains;
+
+/// <summary>Registers what the grains need: the ledger writer and queries, the clock, grant ids and options.</summary>
+public static class GrainServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the grains' services. The ledger's data source comes from the <see cref="LedgerDatabase"/>, which
+    /// must be registered and started before the first grain activates. An <see cref="ILedgerWriter"/> or
+    /// ledger clock (<see cref="LedgerClock"/>) registered before this call is kept.
+    /// </summary>
+    public static IServiceCollection AddCreditLedgerGrains(this IServiceCollection services)
+    {
+        services.AddOptions<CustomerCreditOptions>()
+            .BindConfiguration(CustomerCreditOptions.SectionName)
+            .Validate(o =>
+            {
+                o.Validate();
+                return true;
+            })
+            .ValidateOnStart();
+        services.TryAddKeyedSingleton(LedgerClock.ServiceKey, TimeProvider.System);
+        services.TryAddSingleton<IGrantIdGenerator, RandomGrantIdGenerator>();
+        services.TryAddSingleton(sp => new LedgerQueries(sp.GetRequiredService<LedgerDatabase>().DataSource));
+        services.TryAddSingleton<ILedgerWriter>(sp => new PostgresLedgerWriter(sp.GetRequiredService<LedgerDatabase>().DataSource));
+        return services;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CreditLedger.Contracts.Customers;
+using CreditLedger.Domain;
+using CreditLedger.Storage.Ledger;
+
+namespace CreditLedger.Grains;
+
+/// <summary>
+/// Turns the events of a decision into outbox rows: the body a webhook delivers,
+/// <c>{ id, type, createdAt, data }</c>, where <c>data</c> has the customer, credit type, version, the entry that
+/// caused the event and the balance after it, plus the grant (granted, voided, expired), the invoice (applied,
+/// reinstated) or the threshold (balance_low). Amounts are decimal strings in the credit type's format.
+/// </summary>
+internal static class OutboxEvents
+{
+    public static IReadOnlyList<OutboxMessage> From(CustomerId customerId, Decision decision, Func<string, GrantTerms?> findGrant)
+    {
+        if (decision.Events.Count == 0)
+        {
+            return [];
+        }
+
+        var messages = new List<OutboxMessage>(decision.Events.Count);
+        foreach (var creditEvent in decision.Events)
+        {
+            var entry = creditEvent.Entry;
+            var eventId = EventId(customerId, entry.Version, creditEvent.Type);
+            var terms = entry.Grant ?? findGrant(entry.GrantId);
+            messages.Add(new OutboxMessage(eventId, entry.Version, creditEvent.Type, Payload(customerId, eventId, creditEvent, terms, decision.At), entry.OccurredAt));
+        }
+
+        return messages;
+    }
+
+    /// <summary>A stable id: the same change of the same customer always gets the same event id.</summary>
+    public static string EventId(CustomerId customerId, long version, string eventType)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{customerId.Value}\n{version}\n{eventType}"));
+        return "evt_" + Convert.ToHexStringLower(hash, 0, 16);
+    }
+
+    private static string Payload(CustomerId customerId, string eventId, CreditEvent creditEvent, GrantTerms? terms, DateTimeOffset createdAt)
+    {
+        var entry = creditEvent.Entry;
+        var type = entry.CreditType;
+        var buffer = new ArrayBufferWriter<byte>(768);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("id", eventId);
+            json.WriteString("type", creditEvent.Type);
+            json.WriteString("createdAt", createdAt.ToUniversalTime());
+            json.WriteStartObject("data");
+            json.WriteString("customerId", customerId.Value);
+            json.WriteString("creditType", type.Code);
+            json.WriteNumber("version", entry.Version);
+
+            json.WriteStartObject("entry");
+            json.WriteString("entryId", CustomerViews.EntryId(customerId, entry.Version));
+            json.WriteNumber("version", entry.Version);
+            json.WriteString("kind", WireNames.Of(entry.Kind));
+            json.WriteString("grantId", entry.GrantId);
+            json.WriteString("creditType", type.Code);
+            json.WriteString("amount", AmountText.Format(entry.Amount, type));
+            json.WriteString("availableAfter", AmountText.Format(entry.AvailableAfter, type));
+            WriteNullable(json, "invoiceId", entry.InvoiceId);
+            WriteNullable(json, "reason", entry.Reason);
+            json.WriteString("actor", entry.Provenance.Actor);
+            json.WriteString("occurredAt", entry.OccurredAt.ToUniversalTime());
+            json.WriteEndObject();
+
+            json.WriteStartObject("balance");
+            json.WriteString("available", AmountText.Format(creditEvent.Available, type));
+            json.WriteString("pending", AmountText.Format(creditEvent.Pending, type));
+            json.WriteEndObject();
+
+            if (creditEvent.Type is CreditEventType.Granted or CreditEventType.Voided or CreditEventType.Expired && terms is not null)
+            {
+                json.WriteStartObject("grant");
+                json.WriteString("grantId", terms.GrantId);
+                json.WriteString("type", WireNames.Of(type.Kind));
+                json.WriteString("creditType", type.Code);
+                json.WriteString("amount", AmountText.Format(terms.Amount, type));
+                json.WriteNumber("priority", terms.Priority);
+                json.WriteString("category", WireNames.Of(terms.Category));
+                json.WriteString("effectiveAt", terms.EffectiveAt.ToUniversalTime());
+                if (terms.ExpiresAt is { } expiresAt)
+                {
+                    json.WriteString("expiresAt", expiresAt.ToUniversalTime());
+                }
+                else
+                {
+                    json.WriteNull("expiresAt");
+                }
+
+                if (entry.Kind == EntryKind.Granted)
+                {
+                    WriteNullable(json, "reason", entry.Reason);
+                }
+
+                json.WriteEndObject();
+            }
+
+            if (creditEvent.Type is CreditEventType.Applied or CreditEventType.Reinstated)
+            {
+                WriteNullable(json, "invoiceId", entry.InvoiceId);
+            }
+
+            if (creditEvent.Threshold is { } threshold)
+            {
+                json.WriteString("threshold", AmountText.Format(threshold, type));
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
+    }
+}

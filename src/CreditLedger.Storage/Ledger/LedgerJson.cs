@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CreditLedger.Domain;
+
+namespace CreditLedger.Storage.Ledger;
+
+/// <summary>
+/// The JSON the ledger stores beside its columns: an entry's extra data (a new grant's terms, a paid entry's
+/// consumed amount) and an invoice's lines and applications. Amounts are JSON numbers written exactly.
+/// </summary>
+internal static class LedgerJson
+{
+    public static string EntryData(LedgerEntry entry) => entry.Kind switch
+    {
+        EntryKind.Granted when entry.Grant is { } terms => JsonSerializer.Serialize(
+            new GrantData(terms.Priority, CategoryName(terms.Category), terms.EffectiveAt.ToUniversalTime(), terms.ExpiresAt?.ToUniversalTime(), null),
+            LedgerJsonContext.Default.GrantData),
+        EntryKind.Paid => JsonSerializer.Serialize(new GrantData(null, null, null, null, entry.Consumed), LedgerJsonContext.Default.GrantData),
+        _ => "{}",
+    };
+
+    public static (GrantTerms? Terms, decimal Consumed) ReadEntryData(EntryKind kind, string grantId, CreditType creditType, decimal amount, string json)
+    {
+        var data = JsonSerializer.Deserialize(json, LedgerJsonContext.Default.GrantData)
+            ?? throw new InvalidDataException("Ledger entry data is null.");
+        if (kind == EntryKind.Granted)
+        {
+            var terms = new GrantTerms(
+                grantId,
+                creditType,
+                amount,
+                data.Priority ?? throw new InvalidDataException($"Granted entry of {grantId} has no priority."),
+                data.Category == "promotional" ? GrantCategory.Promotional : GrantCategory.Paid,
+                data.EffectiveAt ?? throw new InvalidDataException($"Granted entry of {grantId} has no effectiveAt."),
+                data.ExpiresAt);
+            return (terms, 0);
+        }
+
+        return (null, data.Consumed ?? 0);
+    }
+
+    public static string Lines(IReadOnlyList<InvoiceLine> lines) =>
+        JsonSerializer.Serialize(lines.Select(l => new LineData(l.CreditType.Code, l.Requested, l.Applied)).ToList(), LedgerJsonContext.Default.ListLineData);
+
+    public static string Applications(IReadOnlyList<CreditApplication> applications) =>
+        JsonSerializer.Serialize(applications.Select(a => new ApplicationData(a.GrantId, a.CreditType.Code, a.Amount)).ToList(), LedgerJsonContext.Default.ListApplicationData);
+
+    public static IReadOnlyList<InvoiceLine> ReadLines(string json) =>
+        (JsonSerializer.Deserialize(json, LedgerJsonContext.Default.ListLineData) ?? [])
+            .Select(l => new InvoiceLine(CreditType.Parse(l.CreditType), l.Requested, l.Applied))
+            .ToList();
+
+    public static IReadOnlyList<CreditApplication> ReadApplications(string json) =>
+        (JsonSerializer.Deserialize(json, LedgerJsonContext.Default.ListApplicationData) ?? [])
+            .Select(a => new CreditApplication(a.GrantId, CreditType.Parse(a.CreditType), a.Amount))
+            .ToList();
+
+    public static string CategoryName(GrantCategory category) => category == GrantCategory.Promotional ? "promotional" : "paid";
+
+    public static string KindName(EntryKind kind) => kind.ToString().ToLowerInvariant();
+
+    public static EntryKind ParseKind(string kind) =>
+        Enum.Parse<EntryKind>(kind, ignoreCase: true);
+
+    public static string StatusName(InvoiceStatus status) => status.ToString().ToLower(CultureInfo.InvariantCulture);
+
+    public static InvoiceStatus ParseStatus(string status) => Enum.Parse<InvoiceStatus>(status, ignoreCase: true);
+}
+
+internal sealed record GrantData(
+    [property: JsonPropertyName("priority")] int? Priority,
+    [property: JsonPropertyName("category")] string? Category,
+    [property: JsonPropertyName("effectiveAt")] DateTimeOffset? EffectiveAt,
+    [property: JsonPropertyName("expiresAt")] DateTimeOffset? ExpiresAt,
+    [property: JsonPropertyName("consumed")] decimal? Consumed);
+
+internal sealed record LineData(
+    [property: JsonPropertyName("creditType")] string CreditType,
+    [property: JsonPropertyName("requested")] decimal Requested,
+    [property: JsonPropertyName("applied")] decimal Applied);
+
+internal sealed record ApplicationData(
+    [property: JsonPropertyName("grantId")] string GrantId,
+    [property: JsonPropertyName("creditType")] string CreditType,
+    [property: JsonPropertyName("amount")] decimal Amount);
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(GrantData))]
+[JsonSerializable(typeof(List<LineData>))]
+[JsonSerializable(typeof(List<ApplicationData>))]
+internal sealed partial class LedgerJsonContext : JsonSerializerContext;

@@ -1,0 +1,200 @@
+using System.Runtime.CompilerServices;
+using CreditLedger.Domain;
+using Npgsql;
+
+namespace CreditLedger.Storage.Ledger;
+
+/// <summary>
+/// The ledger's reads for one customer (entries to replay, invoices, remembered answers, history pages) and the
+/// customer table, which is descriptive data outside the ledger.
+/// </summary>
+public sealed class LedgerQueries(NpgsqlDataSource dataSource)
+{
+    private const string EntryColumns =
+        "seq, kind, grant_id, credit_type, amount, available_after, invoice_id, reason, actor, source, request_id, idempotency_key, occurred_at, data::text";
+
+    /// <summary>The customer, if it was ever created.</summary>
+    public async Task<CustomerRecord?> FindCustomerAsync(CustomerId customerId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT customer_id, name, email, created_at, updated_at FROM customers WHERE customer_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadCustomer(reader) : null;
+    }
+
+    /// <summary>Creates the customer, or updates its name and e-mail. Returns the stored customer and whether it was created.</summary>
+    public async Task<(CustomerRecord Customer, bool Created)> UpsertCustomerAsync(
+        CustomerId customerId, string? name, string? email, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO customers (customer_id, name, email, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+            ON CONFLICT (customer_id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, updated_at = EXCLUDED.updated_at
+            RETURNING customer_id, name, email, created_at, updated_at, (xmax = 0) AS created
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)name ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)email ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at.ToUniversalTime() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (ReadCustomer(reader), reader.GetBoolean(5));
+    }
+
+    /// <summary>The customer's latest version (its highest entry number), 0 before its first entry.</summary>
+    public async Task<long> ReadVersionAsync(CustomerId customerId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT coalesce(max(seq), 0) FROM ledger_entries WHERE customer_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>The customer's entries after <paramref name="afterVersion"/>, in version order, streamed.</summary>
+    public async IAsyncEnumerable<LedgerEntry> ReadEntriesAsync(
+        CustomerId customerId, long afterVersion, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {EntryColumns} FROM ledger_entries WHERE customer_id = $1 AND seq > $2 ORDER BY seq");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterVersion });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return ReadEntry(reader);
+        }
+    }
+
+    /// <summary>
+    /// A page of the customer's history, newest first: at most <paramref name="limit"/> entries older than
+    /// <paramref name="beforeVersion"/> (all when null), of one credit type when given.
+    /// </summary>
+    public async Task<IReadOnlyList<LedgerEntry>> ReadHistoryAsync(
+        CustomerId customerId, string? creditType, long? beforeVersion, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {EntryColumns} FROM ledger_entries
+            WHERE customer_id = $1 AND seq < $2 AND ($3::text IS NULL OR credit_type = $3)
+            ORDER BY seq DESC LIMIT $4
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = beforeVersion ?? long.MaxValue });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)creditType ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var entries = new List<LedgerEntry>(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(ReadEntry(reader));
+        }
+
+        return entries;
+    }
+
+    /// <summary>The reasons the given grants were created with, by grant id.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ReadGrantReasonsAsync(
+        CustomerId customerId, IReadOnlyCollection<string> grantIds, CancellationToken cancellationToken = default)
+    {
+        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (grantIds.Count == 0)
+        {
+            return reasons;
+        }
+
+        await using var command = dataSource.CreateCommand(
+            "SELECT grant_id, reason FROM ledger_entries WHERE customer_id = $1 AND kind = 'granted' AND grant_id = ANY($2)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. grantIds] });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            reasons[reader.GetString(0)] = reader.IsDBNull(1) ? string.Empty : reader.GetString(1);
+        }
+
+        return reasons;
+    }
+
+    /// <summary>The customer's unpaid invoices.</summary>
+    public async Task<IReadOnlyList<Invoice>> ReadPendingInvoicesAsync(CustomerId customerId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT invoice_id, status, lines::text, applications::text, applied_version, applied_at FROM invoices WHERE customer_id = $1 AND status = 'pending'");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        var invoices = new List<Invoice>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            invoices.Add(ReadInvoice(reader));
+        }
+
+        return invoices;
+    }
+
+    /// <summary>The invoice, in whatever state, if credits were ever applied to it.</summary>
+    public async Task<Invoice?> FindInvoiceAsync(CustomerId customerId, string invoiceId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT invoice_id, status, lines::text, applications::text, applied_version, applied_at FROM invoices WHERE customer_id = $1 AND invoice_id = $2");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = invoiceId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadInvoice(reader) : null;
+    }
+
+    /// <summary>The answer remembered under an idempotency key, if any.</summary>
+    public async Task<IdempotencyRecord?> FindIdempotencyRecordAsync(
+        CustomerId customerId, string operation, string key, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT request_hash, status_code, response::text, version FROM idempotency_records
+            WHERE customer_id = $1 AND operation = $2 AND idempotency_key = $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = operation });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new IdempotencyRecord(operation, key, reader.GetFieldValue<byte[]>(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3))
+            : null;
+    }
+
+    private static CustomerRecord ReadCustomer(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.IsDBNull(1) ? null : reader.GetString(1),
+        reader.IsDBNull(2) ? null : reader.GetString(2),
+        reader.GetFieldValue<DateTimeOffset>(3),
+        reader.GetFieldValue<DateTimeOffset>(4));
+
+    private static Invoice ReadInvoice(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        LedgerJson.ParseStatus(reader.GetString(1)),
+        LedgerJson.ReadLines(reader.GetString(2)),
+        LedgerJson.ReadApplications(reader.GetString(3)),
+        reader.GetInt64(4),
+        reader.GetFieldValue<DateTimeOffset>(5));
+
+    private static LedgerEntry ReadEntry(NpgsqlDataReader reader)
+    {
+        var kind = LedgerJson.ParseKind(reader.GetString(1));
+        var grantId = reader.GetString(2);
+        var creditType = CreditType.Parse(reader.GetString(3));
+        var amount = reader.GetDecimal(4);
+        var (terms, consumed) = LedgerJson.ReadEntryData(kind, grantId, creditType, amount, reader.GetString(13));
+        return new LedgerEntry(
+            reader.GetInt64(0),
+            kind,
+            grantId,
+            creditType,
+            amount,
+            consumed,
+            reader.GetDecimal(5),
+            reader.IsDBNull(6) ? null : reader.GetString(6),
+            reader.IsDBNull(7) ? null : reader.GetString(7),
+            new Provenance(
+                reader.GetString(8),
+                reader.GetString(9),
+                reader.IsDBNull(10) ? null : reader.GetString(10),
+                reader.IsDBNull(11) ? null : reader.GetString(11)),
+            reader.GetFieldValue<DateTimeOffset>(12),
+            terms);
+    }
+}

@@ -1,0 +1,31 @@
+using CreditLedger.Contracts.Customers;
+
+namespace CreditLedger.Grains.Tests;
+
+/// <summary>Command builders for grain tests.</summary>
+internal static class Commands
+{
+    public static readonly CommandContext Api = new("key:test", "api", "req_test", null);
+
+    public static CommandContext WithKey(string key) => Api with { IdempotencyKey = key };
+
+    public static GrantCommand Usd(decimal amount, DateTimeOffset? expiresAt = null, string reason = "Welcome credit") =>
+        new("USD", amount, reason, null, "promotional", null, expiresAt);
+
+    public static IReadOnlyList<InvoiceLineRequest> Total(decimal total) => [new InvoiceLineRequest("USD", total)];
+
+    public static async Task<ICustomerCreditGrain> CreatedAsync(this CustomerSilo silo, string customerId)
+    {
+        var grain = silo.Customer(customerId);
+        var created = await grain.PutCustomerAsync(new CustomerDetails("Acme", "billing@acme.test"));
+        Assert.Equal(CommandStatus.Created, created.Status);
+        return grain;
+    }
+
+    public static async Task<GrantView> GrantedAsync(this ICustomerCreditGrain grain, GrantCommand command)
+    {
+        var result = await grain.GrantAsync(command, Api);
+        Assert.True(result.Status == CommandStatus.Created, $"{result.Status}: {result.Error}");
+        return result.Grant!;
+    }
+}
