@@ -116,6 +116,11 @@ public sealed partial class EmbeddedPostgresCluster
         Timezone = "UTC",
     }.ConnectionString;
 
+    // Start-up checks connect without the pool: a pooled connection would outlive a restart of the server
+    // and fail on its first use afterwards.
+    private string AdministrationConnectionString() =>
+        new NpgsqlConnectionStringBuilder(BuildConnectionString("postgres")) { Pooling = false }.ConnectionString;
+
     private async Task<string> ResolveDataDirectoryAsync(CancellationToken cancellationToken)
     {
         var requested = Path.GetFullPath(_options.DataDirectory);
@@ -298,7 +303,7 @@ public sealed partial class EmbeddedPostgresCluster
         {
             try
             {
-                await using var connection = new NpgsqlConnection(BuildConnectionString("postgres"));
+                await using var connection = new NpgsqlConnection(AdministrationConnectionString());
                 await connection.OpenAsync(cancellationToken);
                 return;
             }
@@ -318,7 +323,7 @@ public sealed partial class EmbeddedPostgresCluster
                 $"CreditLedger:Postgres:Database '{database}' must match {DatabaseName()}.");
         }
 
-        await using var connection = new NpgsqlConnection(BuildConnectionString("postgres"));
+        await using var connection = new NpgsqlConnection(AdministrationConnectionString());
         await connection.OpenAsync(cancellationToken);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection)
         {

@@ -1,0 +1,209 @@
+using CreditLedger.Contracts.Customers;
+using CreditLedger.Domain;
+using CreditLedger.Silo;
+using CreditLedger.Storage;
+using CreditLedger.Storage.Ledger;
+using CreditLedger.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+
+namespace CreditLedger.Grains.Tests;
+
+/// <summary>
+/// What survives what: a silo restart, PostgreSQL stopping under a command, a customer nobody touches whose
+/// grant expires (the reminder records it), and a customer with 100K entries (activation from its snapshot).
+/// Each test has a database or server of its own and starts its own silos.
+/// </summary>
+public sealed class DurabilityTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task State_AfterSiloRestart_IsIdentical()
+    {
+        var connectionString = await TestPostgres.CreateMigratedDatabaseAsync("restart");
+        var clock = new FakeTimeProvider(GrainFixture.Start);
+        var serviceId = "restart-" + Environment.ProcessId;
+        string before;
+        await using (var silo = await CustomerSilo.StartAsync(connectionString, serviceId, clock))
+        {
+            var grain = await silo.CreatedAsync("acme");
+            var grant = await grain.GrantedAsync(Commands.Usd(100m, clock.GetUtcNow().AddDays(20)));
+            await grain.GrantedAsync(new GrantCommand("api_calls", 10_000m, "Purchased package", 10, "paid", null, null));
+            await grain.ApplyAsync("inv_1", [new InvoiceLineRequest("USD", 30m), new InvoiceLineRequest("api_calls", 2_500.5m)], Commands.Api);
+            await grain.VoidInvoiceAsync("inv_1", Commands.Api);
+            await grain.ApplyAsync("inv_2", Commands.Total(45m), Commands.Api);
+            clock.Advance(TimeSpan.FromDays(21));
+            await grain.VoidGrantAsync(grant.GrantId, "Too late", Commands.Api);
+            before = await CustomerCreditGrainTests.Describe(grain);
+        }
+
+        await using (var silo = await CustomerSilo.StartAsync(connectionString, serviceId, clock))
+        {
+            var grain = silo.Customer("acme");
+            Assert.Equal(before, await CustomerCreditGrainTests.Describe(grain));
+            var usd = (await grain.GetBalancesAsync(30)).Balances.Single(b => b.CreditType == "USD");
+            Assert.Equal((0m, 45m, 55m), (usd.Available, usd.Pending, usd.Expired));
+        }
+
+        await TestPostgres.DropDatabaseAsync(connectionString);
+    }
+
+    [Fact]
+    public async Task Apply_PostgresStoppedMidTest_FailsRetryably_ThenRetryAfterRestartAppliesOnce()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"creditledger-stop-{Environment.ProcessId}-{Environment.TickCount64}");
+        var cluster = new EmbeddedPostgresCluster(
+            new PostgresOptions { DataDirectory = Path.Combine(root, "postgres"), Port = FreePorts.OrFree(0), Durable = false },
+            NullLogger.Instance);
+        await cluster.StartAsync(CancellationToken.None);
+        try
+        {
+            await using var silo = await CustomerSilo.StartAsync(cluster.ConnectionString, "stop-" + Environment.ProcessId, new FakeTimeProvider(GrainFixture.Start));
+            var grain = await silo.CreatedAsync("acme");
+            await grain.GrantedAsync(Commands.Usd(50m));
+
+            await cluster.StopAsync(CancellationToken.None);
+            await Assert.ThrowsAsync<LedgerUnavailableException>(() => grain.ApplyAsync("inv_1", Commands.Total(20m), Commands.Api));
+
+            await cluster.StartAsync(CancellationToken.None);
+            var applied = await RetryAsync(() => grain.ApplyAsync("inv_1", Commands.Total(20m), Commands.Api));
+            var again = await RetryAsync(() => grain.ApplyAsync("inv_1", Commands.Total(20m), Commands.Api));
+
+            Assert.Equal((CommandStatus.Ok, 2L, 20m), (applied.Status, applied.Version, applied.Invoice!.Lines[0].Applied));
+            Assert.True(again.Replayed);
+            await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString);
+            await using var count = dataSource.CreateCommand("SELECT count(*) FROM ledger_entries WHERE customer_id = 'acme' AND invoice_id = 'inv_1'");
+            Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
+            var usd = Assert.Single((await grain.GetBalancesAsync(30)).Balances);
+            Assert.Equal((30m, 20m), (usd.Available, usd.Pending));
+        }
+        finally
+        {
+            await cluster.StopAsync(CancellationToken.None);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Reminder_CustomerNobodyTouches_GrantExpiryRecordedWithEvents()
+    {
+        var connectionString = await TestPostgres.CreateMigratedDatabaseAsync("reminder");
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using (var silo = await CustomerSilo.StartAsync(
+            connectionString,
+            "reminder-" + Environment.ProcessId,
+            settings: new Dictionary<string, string?> { ["CreditLedger:Customers:ExpiryReminderRetryPeriod"] = "00:00:01" }))
+        {
+            var grain = await silo.CreatedAsync("idle");
+            var expiresAt = DateTimeOffset.UtcNow.AddSeconds(2);
+            var grant = await grain.GrantedAsync(Commands.Usd(25m, expiresAt));
+            await CustomerSilo.DeactivateAsync(grain);
+
+            await Eventually.WaitAsync(
+                async () => await ScalarAsync<long>(dataSource, "SELECT count(*) FROM ledger_entries WHERE customer_id = 'idle' AND kind = 'expired'") == 1,
+                Patience,
+                "the reminder to record the expiry");
+
+            await using (var entry = dataSource.CreateCommand(
+                "SELECT grant_id, amount, actor, source, occurred_at FROM ledger_entries WHERE customer_id = 'idle' AND kind = 'expired'"))
+            await using (var reader = await entry.ExecuteReaderAsync())
+            {
+                Assert.True(await reader.ReadAsync());
+                Assert.Equal(grant.GrantId, reader.GetString(0));
+                Assert.Equal(-25m, reader.GetDecimal(1));
+                Assert.Equal((Provenance.EngineActor, Provenance.ReminderSource), (reader.GetString(2), reader.GetString(3)));
+                Assert.Equal(expiresAt.UtcTicks / 10, reader.GetFieldValue<DateTimeOffset>(4).UtcTicks / 10);
+            }
+
+            Assert.Equal(
+                2L,
+                await ScalarAsync<long>(dataSource, "SELECT count(*) FROM outbox WHERE customer_id = 'idle' AND version = 2 AND event_type IN ('account.credits.expired', 'account.credits.balance_depleted')"));
+            await Eventually.WaitAsync(
+                async () => await ScalarAsync<long>(dataSource, "SELECT count(*) FROM orleans_reminders WHERE grain_id LIKE '%idle%'") == 0,
+                Patience,
+                "the reminder to be unregistered once nothing is left to expire");
+        }
+
+        await TestPostgres.DropDatabaseAsync(connectionString);
+    }
+
+    [Fact]
+    public async Task Activation_CustomerWith100KEntries_LoadsFromSnapshotWithoutReadingAllEntries()
+    {
+        var connectionString = await TestPostgres.CreateMigratedDatabaseAsync("snapshot");
+        var customerId = CustomerId.Parse("big");
+        var start = GrainFixture.Start;
+        await using (var dataSource = NpgsqlDataSource.Create(connectionString))
+        {
+            await new LedgerQueries(dataSource).UpsertCustomerAsync(customerId, "Big", null, start);
+            await SeedAsync(new PostgresLedgerWriter(dataSource), customerId, start);
+        }
+
+        await using var silo = await CustomerSilo.StartAsync(connectionString, "snapshot-" + Environment.ProcessId, new FakeTimeProvider(start.AddDays(1)));
+        var grain = silo.Customer("big");
+        var first = await grain.GetActivationInfoAsync();
+        await CustomerSilo.DeactivateAsync(grain);
+        var second = await grain.GetActivationInfoAsync();
+        await grain.ApplyAsync("inv_last", [new InvoiceLineRequest("api_calls", 1m)], Commands.Api);
+        await CustomerSilo.DeactivateAsync(grain);
+        var third = await grain.GetActivationInfoAsync();
+
+        Assert.Equal((0L, 100_001L), (first.SnapshotVersion, first.EntriesReplayed));
+        Assert.Equal((100_001L, 0L, 100_001L), (second.SnapshotVersion, second.EntriesReplayed, second.Version));
+        Assert.Equal((100_001L, 1L, 100_002L), (third.SnapshotVersion, third.EntriesReplayed, third.Version));
+        var calls = Assert.Single((await grain.GetBalancesAsync(30)).Balances);
+        Assert.Equal((1_000_000m - 50_001m, 1m, 50_000m), (calls.Available, calls.Pending, calls.Consumed));
+        await TestPostgres.DropDatabaseAsync(connectionString);
+    }
+
+    // One grant, then 50,000 invoices applied and paid: 100,001 entries written straight through the ledger writer.
+    private static async Task SeedAsync(PostgresLedgerWriter writer, CustomerId customerId, DateTimeOffset at)
+    {
+        var credits = new CustomerCredits();
+        var provenance = new Provenance("key:seed", "api", null, null);
+        var units = CreditType.Unit("api_calls");
+        var pending = new List<LedgerEntry>();
+        void Take(Decision decision)
+        {
+            credits.Commit(decision);
+            pending.AddRange(decision.Entries);
+        }
+
+        Take(credits.PlanGrant(new GrantRequest("grt_seed", units, 1_000_000m, "Seed", null, GrantCategory.Paid, null, null), provenance, at));
+        for (var i = 0; i < 50_000; i++)
+        {
+            Take(credits.PlanApply($"inv_{i}", [new InvoiceRequestLine(units, 1m)], provenance, at));
+            Take(credits.PlanPay($"inv_{i}", provenance, at));
+            if (pending.Count >= 10_000)
+            {
+                Assert.Equal(AppendOutcome.Committed, await writer.AppendAsync(new LedgerAppend(customerId, pending, [], InvoiceWrite.None, null, null)));
+                pending.Clear();
+            }
+        }
+
+        Assert.Equal(AppendOutcome.Committed, await writer.AppendAsync(new LedgerAppend(customerId, pending, [], InvoiceWrite.None, null, null)));
+    }
+
+    private static async Task<InvoiceResult> RetryAsync(Func<Task<InvoiceResult>> call)
+    {
+        // Clients retry a 503 with the same invoice id; the first attempts after a restart may meet broken pooled connections.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (LedgerUnavailableException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}
