@@ -274,17 +274,12 @@ public sealed class CustomerCredits
         ArgumentNullException.ThrowIfNull(invoiceId);
         ArgumentNullException.ThrowIfNull(provenance);
         var at = EvaluationInstant(asOf);
-        var invoice = FindPendingInvoice(invoiceId) ?? stored;
-        switch (invoice?.Status)
+        if (PendingOrAnswer(invoiceId, stored, InvoiceStatus.Paid, at) is { } answer)
         {
-            case null:
-                return Reject(Rejection.InvoiceNotFound, $"No credits were applied to invoice {invoiceId}.", at);
-            case InvoiceStatus.Paid:
-                return new Decision(DecisionOutcome.AlreadyDone, Version, at, [], []) { Invoice = invoice };
-            case InvoiceStatus.Voided:
-                return Reject(Rejection.InvoiceStateConflict, $"Invoice {invoiceId} is voided; a voided invoice cannot be paid.", at);
+            return answer;
         }
 
+        var invoice = FindPendingInvoice(invoiceId) ?? stored!;
         var plan = new Planner(this, at, provenance);
         plan.RecordDueExpiries();
         foreach (var application in invoice.Applications)
@@ -305,17 +300,12 @@ public sealed class CustomerCredits
         ArgumentNullException.ThrowIfNull(invoiceId);
         ArgumentNullException.ThrowIfNull(provenance);
         var at = EvaluationInstant(asOf);
-        var invoice = FindPendingInvoice(invoiceId) ?? stored;
-        switch (invoice?.Status)
+        if (PendingOrAnswer(invoiceId, stored, InvoiceStatus.Voided, at) is { } answer)
         {
-            case null:
-                return Reject(Rejection.InvoiceNotFound, $"No credits were applied to invoice {invoiceId}.", at);
-            case InvoiceStatus.Voided:
-                return new Decision(DecisionOutcome.AlreadyDone, Version, at, [], []) { Invoice = invoice };
-            case InvoiceStatus.Paid:
-                return Reject(Rejection.InvoiceStateConflict, $"Invoice {invoiceId} is paid; a paid invoice cannot be voided.", at);
+            return answer;
         }
 
+        var invoice = FindPendingInvoice(invoiceId) ?? stored!;
         var plan = new Planner(this, at, provenance);
         plan.RecordDueExpiries();
         foreach (var application in invoice.Applications)
@@ -478,6 +468,30 @@ public sealed class CustomerCredits
         }
 
         grant.CheckConservation();
+    }
+
+    // Closing an invoice (pay or void) goes ahead only from pending: otherwise the answer is not found, already
+    // done (closed the same way), or a conflict (closed the other way).
+    private Decision? PendingOrAnswer(string invoiceId, Invoice? stored, InvoiceStatus target, DateTimeOffset at)
+    {
+        var invoice = FindPendingInvoice(invoiceId) ?? stored;
+        if (invoice is null)
+        {
+            return Reject(Rejection.InvoiceNotFound, $"No credits were applied to invoice {invoiceId}.", at);
+        }
+
+        if (invoice.Status == InvoiceStatus.Pending)
+        {
+            return null;
+        }
+
+        if (invoice.Status == target)
+        {
+            return new Decision(DecisionOutcome.AlreadyDone, Version, at, [], []) { Invoice = invoice };
+        }
+
+        var (status, action) = invoice.Status == InvoiceStatus.Paid ? ("paid", "voided") : ("voided", "paid");
+        return Reject(Rejection.InvoiceStateConflict, $"Invoice {invoiceId} is {status}; a {status} invoice cannot be {action}.", at);
     }
 
     private static string? CheckAmount(decimal amount, CreditType creditType, bool allowZero)
