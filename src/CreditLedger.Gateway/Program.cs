@@ -1,7 +1,12 @@
+using CreditLedger.Gateway.Api;
+using CreditLedger.Gateway.Auth;
 using CreditLedger.Gateway.Health;
 using CreditLedger.Gateway.Hosting;
 using CreditLedger.Silo;
 using CreditLedger.Storage;
+using CreditLedger.Storage.Keys;
+using CreditLedger.Storage.Ledger;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -47,7 +52,28 @@ else
 
 builder.Services.AddCreditLedgerHealthChecks();
 
+// A silo-only process serves health and nothing else; the API runs where clients call it.
+var servesApi = role != HostRole.Silo;
+if (servesApi)
+{
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes);
+    builder.Services.TryAddSingleton(TimeProvider.System);
+    builder.Services.AddSingleton(sp => new ApiKeyStore(sp.GetRequiredService<LedgerDatabase>().DataSource, sp.GetRequiredService<TimeProvider>()));
+    builder.Services.AddSingleton(sp => new LedgerQueries(sp.GetRequiredService<LedgerDatabase>().DataSource));
+    builder.Services.AddCreditLedgerAuth();
+    builder.Services.AddCreditLedgerOpenApi();
+}
+
 var app = builder.Build();
+if (servesApi)
+{
+    app.UseCreditLedgerProblems();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.MapCreditLedgerApi();
+    app.MapCreditLedgerOpenApi();
+}
+
 app.MapHealthEndpoints();
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app, role));
 

@@ -68,7 +68,7 @@ public sealed partial class CustomerCreditGrain(
     public async Task<CustomerResult> PutCustomerAsync(CustomerDetails details)
     {
         ArgumentNullException.ThrowIfNull(details);
-        var (customer, created) = await ReadAsync(() => queries.UpsertCustomerAsync(_customerId, details.Name, details.Email, time.GetUtcNow()));
+        var (customer, created) = await ReadAsync(() => queries.UpsertCustomerAsync(_customerId, details.Name, details.Email, Now()));
         _customer = customer;
         return new CustomerResult(
             created ? CommandStatus.Created : CommandStatus.Ok,
@@ -104,8 +104,8 @@ public sealed partial class CustomerCreditGrain(
         }
 
         var request = new GrantRequest(
-            grantIds.NewGrantId(), creditType, command.Amount, command.Reason, command.Priority, category, command.EffectiveAt, command.ExpiresAt);
-        var decision = _credits.PlanGrant(request, ProvenanceOf(context), time.GetUtcNow());
+            grantIds.NewGrantId(), creditType, command.Amount, command.Reason, command.Priority, category, Microseconds(command.EffectiveAt), Microseconds(command.ExpiresAt));
+        var decision = _credits.PlanGrant(request, ProvenanceOf(context), Now());
         var answer = decision.Outcome == DecisionOutcome.Changed
             ? new GrantResult(CommandStatus.Created, decision.VersionAfter, CustomerViews.Grant(decision.Grant!, command.Reason, decision.At), null, null)
             : new GrantResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, null, ErrorOf(decision));
@@ -125,7 +125,7 @@ public sealed partial class CustomerCreditGrain(
             return new GrantResult(CommandStatus.CustomerNotFound, _credits.Version, null, null, CustomerNotFound());
         }
 
-        var decision = _credits.PlanVoidGrant(grantId, reason, ProvenanceOf(context), time.GetUtcNow());
+        var decision = _credits.PlanVoidGrant(grantId, reason, ProvenanceOf(context), Now());
         GrantResult answer;
         if (decision.Outcome == DecisionOutcome.Changed)
         {
@@ -169,7 +169,7 @@ public sealed partial class CustomerCreditGrain(
         // The invoice id is the idempotency key of an apply; a header key adds nothing.
         context = context with { IdempotencyKey = null };
         var provenance = ProvenanceOf(context);
-        var decision = _credits.PlanApply(invoiceId, requested, provenance, time.GetUtcNow());
+        var decision = _credits.PlanApply(invoiceId, requested, provenance, Now());
         var (result, outcome) = await RunAsync(decision, context, "apply", [], ApplyAnswer(decision), GrainJsonContext.Default.InvoiceResult);
         if (outcome != AppendOutcome.InvoiceExists)
         {
@@ -179,7 +179,7 @@ public sealed partial class CustomerCreditGrain(
         // The invoice was applied before and is no longer held in memory (paid or voided): answer from storage.
         var stored = await ReadAsync(() => queries.FindInvoiceAsync(_customerId, invoiceId))
             ?? throw Unavailable("The invoice exists but could not be read", null);
-        return ApplyAnswer(_credits.PlanApply(invoiceId, requested, provenance, time.GetUtcNow(), stored));
+        return ApplyAnswer(_credits.PlanApply(invoiceId, requested, provenance, Now(), stored));
     }
 
     /// <inheritdoc />
@@ -220,7 +220,7 @@ public sealed partial class CustomerCreditGrain(
         }
 
         var reasons = await ReadAsync(() => queries.ReadGrantReasonsAsync(_customerId, [grantId]));
-        var at = _credits.EvaluationInstant(time.GetUtcNow());
+        var at = _credits.EvaluationInstant(Now());
         return new GrantResult(CommandStatus.Ok, _credits.Version, CustomerViews.Grant(grant, reasons.GetValueOrDefault(grantId, string.Empty), at), null, null);
     }
 
@@ -242,7 +242,7 @@ public sealed partial class CustomerCreditGrain(
                 : throw new ArgumentException($"Unknown grant status {status}.", nameof(status));
         }
 
-        var at = _credits.EvaluationInstant(time.GetUtcNow());
+        var at = _credits.EvaluationInstant(Now());
         var page = _credits.Grants
             .Where(g => g.CreatedVersion < (beforeVersion ?? long.MaxValue) && (wanted is null || g.StatusAt(at) == wanted))
             .OrderByDescending(g => g.CreatedVersion)
@@ -263,7 +263,7 @@ public sealed partial class CustomerCreditGrain(
     public async Task<BalancesResult> GetBalancesAsync(int expiringWithinDays) =>
         await CustomerExistsAsync()
             ? Balances(expiringWithinDays)
-            : new BalancesResult(CommandStatus.CustomerNotFound, _credits.Version, time.GetUtcNow(), expiringWithinDays, []);
+            : new BalancesResult(CommandStatus.CustomerNotFound, _credits.Version, Now(), expiringWithinDays, []);
 
     /// <inheritdoc />
     public async Task<HistoryResult> GetHistoryAsync(string? creditType, long? beforeVersion, int limit)
@@ -293,7 +293,7 @@ public sealed partial class CustomerCreditGrain(
             return;
         }
 
-        var decision = _credits.PlanExpiries(Provenance.Reminder, time.GetUtcNow());
+        var decision = _credits.PlanExpiries(Provenance.Reminder, Now());
         if (decision.HasWrites)
         {
             await RunAsync(decision, new CommandContext(Provenance.EngineActor, Provenance.ReminderSource, null, null), "expire", [], 0, null);
@@ -319,8 +319,8 @@ public sealed partial class CustomerCreditGrain(
             : null;
         var provenance = ProvenanceOf(context);
         var decision = operation == PayOperation
-            ? _credits.PlanPay(invoiceId, provenance, time.GetUtcNow(), stored)
-            : _credits.PlanVoidInvoice(invoiceId, provenance, time.GetUtcNow(), stored);
+            ? _credits.PlanPay(invoiceId, provenance, Now(), stored)
+            : _credits.PlanVoidInvoice(invoiceId, provenance, Now(), stored);
         var answer = decision.Outcome == DecisionOutcome.Rejected
             ? new InvoiceResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, ErrorOf(decision))
             : new InvoiceResult(CommandStatus.Ok, decision.VersionAfter, CustomerViews.Invoice(decision.Invoice!), null);
@@ -506,7 +506,7 @@ public sealed partial class CustomerCreditGrain(
         {
             if (next is { } due && due != _reminderDueAt)
             {
-                var wait = due - time.GetUtcNow();
+                var wait = due - Now();
                 await this.RegisterOrUpdateReminder(ExpiryReminderName, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Options.ExpiryReminderRetryPeriod);
                 _reminderDueAt = due;
             }
@@ -526,9 +526,18 @@ public sealed partial class CustomerCreditGrain(
         }
     }
 
+    // PostgreSQL keeps instants to the microsecond: the ledger's clock does too, so that what a grain holds in
+    // memory and what it reads back after a restart are the same instants.
+    private DateTimeOffset Now() => Microseconds(time.GetUtcNow());
+
+    private static DateTimeOffset Microseconds(DateTimeOffset instant) =>
+        new(instant.UtcTicks - (instant.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+
+    private static DateTimeOffset? Microseconds(DateTimeOffset? instant) => instant is { } value ? Microseconds(value) : null;
+
     private BalancesResult Balances(int expiringWithinDays)
     {
-        var at = _credits.EvaluationInstant(time.GetUtcNow());
+        var at = _credits.EvaluationInstant(Now());
         return new BalancesResult(
             CommandStatus.Ok, _credits.Version, at, expiringWithinDays, _credits.BalancesAt(at, expiringWithinDays).Select(CustomerViews.Balance).ToList());
     }

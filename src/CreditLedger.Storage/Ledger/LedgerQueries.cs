@@ -41,6 +41,36 @@ public sealed class LedgerQueries(NpgsqlDataSource dataSource)
         return (ReadCustomer(reader), reader.GetBoolean(5));
     }
 
+    /// <summary>
+    /// Customers ordered by id, after <paramref name="afterCustomerId"/>, whose id, name or e-mail contains
+    /// <paramref name="search"/> (case-insensitive) when it is given.
+    /// </summary>
+    public async Task<IReadOnlyList<CustomerRecord>> ListCustomersAsync(
+        string? search, string? afterCustomerId, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT customer_id, name, email, created_at, updated_at FROM customers
+            WHERE customer_id > $1
+              AND ($2::text IS NULL OR customer_id ILIKE $2 OR name ILIKE $2 OR email ILIKE $2)
+            ORDER BY customer_id LIMIT $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = afterCustomerId ?? string.Empty });
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = string.IsNullOrEmpty(search) ? DBNull.Value : "%" + EscapeLike(search) + "%",
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text,
+        });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var customers = new List<CustomerRecord>(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            customers.Add(ReadCustomer(reader));
+        }
+
+        return customers;
+    }
+
     /// <summary>The customer's latest version (its highest entry number), 0 before its first entry.</summary>
     public async Task<long> ReadVersionAsync(CustomerId customerId, CancellationToken cancellationToken = default)
     {
@@ -156,6 +186,10 @@ public sealed class LedgerQueries(NpgsqlDataSource dataSource)
             ? new IdempotencyRecord(operation, key, reader.GetFieldValue<byte[]>(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3))
             : null;
     }
+
+    // LIKE treats % and _ as wildcards and \ as the escape: search text matches literally.
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     private static CustomerRecord ReadCustomer(NpgsqlDataReader reader) => new(
         reader.GetString(0),

@@ -1,0 +1,75 @@
+using CreditLedger.Contracts.Customers;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace CreditLedger.Gateway.Api;
+
+/// <summary>The HTTP API v1 as a whole: its routes, and the errors no route answers itself.</summary>
+public static class ApiEndpoints
+{
+    /// <summary>Maps every <c>/v1</c> route.</summary>
+    public static IEndpointRouteBuilder MapCreditLedgerApi(this IEndpointRouteBuilder endpoints)
+    {
+        var v1 = endpoints.MapGroup("/v1");
+        v1.MapApiKeyEndpoints();
+        v1.MapCustomerEndpoints();
+        v1.MapGrantEndpoints();
+        v1.MapBalanceEndpoints();
+        v1.MapInvoiceEndpoints();
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Answers what escapes the routes as problem details: storage or cluster trouble is 503
+    /// <c>unavailable</c> with <c>Retry-After</c> (safe to retry with the same key or invoice id); a body
+    /// over the limit is 413; anything else is a bug, 500 <c>internal_error</c>, logged. Bare 404 and 405
+    /// answers get a problem body too.
+    /// </summary>
+    public static IApplicationBuilder UseCreditLedgerProblems(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = _ => StatusCodes.Status500InternalServerError,
+            ExceptionHandler = async context =>
+            {
+                var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+                switch (exception)
+                {
+                    case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
+                        await Problems.WriteAsync(context, "payload_too_large", $"The request body may be at most {RequestBody.MaxBytes / 1024} KiB.");
+                        break;
+                    case BadHttpRequestException bad:
+                        await Problems.WriteAsync(context, "validation_failed", bad.Message);
+                        break;
+                    case LedgerUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+                        or System.Data.Common.DbException or OperationCanceledException when !context.RequestAborted.IsCancellationRequested:
+                        context.Response.Headers.RetryAfter = "1";
+                        await Problems.WriteAsync(context, "unavailable", "Storage or the cluster is unavailable; retry with the same Idempotency-Key or invoice id.");
+                        break;
+                    default:
+                        await Problems.WriteAsync(context, "internal_error", $"An internal error occurred; quote request id {context.TraceIdentifier}.");
+                        break;
+                }
+            },
+        });
+
+        app.UseStatusCodePages(async context =>
+        {
+            var response = context.HttpContext.Response;
+            if (response.ContentType is not null)
+            {
+                return;
+            }
+
+            if (response.StatusCode == StatusCodes.Status404NotFound)
+            {
+                await Problems.WriteAsync(context.HttpContext, "not_found", "No route matches this path.");
+            }
+            else if (response.StatusCode == StatusCodes.Status405MethodNotAllowed)
+            {
+                await Problems.WriteAsync(context.HttpContext, "method_not_allowed", "This route does not take this method.");
+            }
+        });
+
+        return app;
+    }
+}

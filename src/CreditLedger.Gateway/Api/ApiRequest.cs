@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using CreditLedger.Contracts;
+using CreditLedger.Contracts.Customers;
+using CreditLedger.Domain;
+
+namespace CreditLedger.Gateway.Api;
+
+/// <summary>What every endpoint reads the same way: path ids, the caller, the idempotency key, the customer's grain.</summary>
+public static class ApiRequest
+{
+    /// <summary>The header of idempotency keys.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>The header set on answers that replay an earlier request's.</summary>
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    /// <summary>The customer's grain, or the problem when the path id is not valid.</summary>
+    public static (ICustomerCreditGrain? Grain, IResult? Problem) Customer(IGrainFactory grains, string customerId)
+    {
+        if (!CustomerId.TryParse(customerId, out var id, out var error))
+        {
+            return (null, Problems.Validation("customerId", error));
+        }
+
+        return (grains.GetGrain<ICustomerCreditGrain>(GrainKeys.ForCustomer(id)), null);
+    }
+
+    /// <summary>The problem when a path id (<paramref name="field"/>) is not valid, else null.</summary>
+    public static IResult? CheckId(string field, string value) =>
+        ResourceId.IsValid(value, out var error) ? null : Problems.Validation(field, error);
+
+    /// <summary>Who asks, from where, which request, and the idempotency key; or the problem when the key is not valid.</summary>
+    public static (CommandContext? Context, IResult? Problem) Command(HttpContext http)
+    {
+        string? key = null;
+        if (http.Request.Headers.TryGetValue(IdempotencyKeyHeader, out var values))
+        {
+            key = values.ToString();
+            if (values.Count != 1 || key.Length is 0 or > LedgerLimits.MaxIdempotencyKeyLength || key.Any(c => c is < ' ' or > '~'))
+            {
+                return (null, Problems.Validation(IdempotencyKeyHeader, $"Must be 1 to {LedgerLimits.MaxIdempotencyKeyLength} printable ASCII characters, sent once."));
+            }
+        }
+
+        return (new CommandContext(Actor(http.User), "api", http.TraceIdentifier, key), null);
+    }
+
+    /// <summary>The actor recorded on ledger entries: <c>key:&lt;name&gt;</c>.</summary>
+    public static string Actor(ClaimsPrincipal user) => "key:" + (user.Identity?.Name ?? "unknown");
+
+    /// <summary>Marks the response as the replay of an earlier request's answer.</summary>
+    public static void MarkReplayed(HttpContext http, bool replayed)
+    {
+        if (replayed)
+        {
+            http.Response.Headers[ReplayedHeader] = "true";
+        }
+    }
+
+    /// <summary>Reads <c>?limit=</c>: 1-200, default 50.</summary>
+    public static bool TryLimit(HttpRequest request, out int limit, out IResult? problem)
+    {
+        problem = null;
+        limit = LedgerLimits.DefaultPageSize;
+        var text = request.Query["limit"].ToString();
+        if (text.Length == 0)
+        {
+            return true;
+        }
+
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out limit)
+            || limit < 1 || limit > LedgerLimits.MaxPageSize)
+        {
+            problem = Problems.Validation("limit", $"Must be a whole number from 1 to {LedgerLimits.MaxPageSize}.");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Formats an amount of a credit type the way the API writes amounts.</summary>
+    public static string Amount(decimal amount, string creditType) => AmountText.Format(amount, CreditType.Parse(creditType));
+}

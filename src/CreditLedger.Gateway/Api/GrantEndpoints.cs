@@ -1,0 +1,236 @@
+using CreditLedger.Contracts.Customers;
+using CreditLedger.Domain;
+using CreditLedger.Gateway.Api.Wire;
+using CreditLedger.Gateway.Auth;
+
+namespace CreditLedger.Gateway.Api;
+
+/// <summary><c>/v1/customers/{customerId}/credit-grants</c>: grant credits, list and read grants, void a grant.</summary>
+public static class GrantEndpoints
+{
+    private const string CursorKind = "grants";
+
+    /// <summary>Maps the routes.</summary>
+    public static RouteGroupBuilder MapGrantEndpoints(this RouteGroupBuilder v1)
+    {
+        var grants = v1.MapGroup("/customers/{customerId}/credit-grants").WithTags("Credit grants");
+
+        grants.MapPost("/", CreateAsync)
+            .RequireScope(Scopes.CreditsWrite)
+            .WithName("CreateCreditGrant")
+            .WithSummary("Grant credits to a customer")
+            .WithDescription("Money in a currency (`type: monetary`, `currency`) or units (`type: units`, `unit`), with a reason, an optional expiry, priority and category. Accepts `Idempotency-Key`.")
+            .Accepts<GrantBody>("application/json")
+            .Produces<GrantResponse>(StatusCodes.Status201Created)
+            .WithProblems(400, 404, 409, 413, 415);
+
+        grants.MapGet("/", ListAsync)
+            .RequireScope(Scopes.Read)
+            .WithName("ListCreditGrants")
+            .WithSummary("List a customer's grants, newest first")
+            .WithDescription("Filter with `status` (scheduled, active, depleted, expired, voided); page with `limit` and `cursor`.")
+            .Produces<GrantPage>()
+            .WithProblems(400, 404);
+
+        grants.MapGet("/{grantId}", GetAsync)
+            .RequireScope(Scopes.Read)
+            .WithName("GetCreditGrant")
+            .WithSummary("Get one grant")
+            .Produces<GrantResponse>()
+            .WithProblems(400, 404);
+
+        grants.MapPost("/{grantId}/void", VoidAsync)
+            .RequireScope(Scopes.CreditsWrite)
+            .WithName("VoidCreditGrant")
+            .WithSummary("Void a grant")
+            .WithDescription("Removes the grant's remaining credits now (`voidedAmount`); credits already applied to invoices stand. A reason is required. Accepts `Idempotency-Key`.")
+            .Accepts<VoidGrantBody>("application/json")
+            .Produces<GrantResponse>()
+            .WithProblems(400, 404, 409, 413, 415);
+
+        return v1;
+    }
+
+    private static async Task<IResult> CreateAsync(string customerId, HttpContext http, IGrainFactory grains)
+    {
+        var (grain, badId) = ApiRequest.Customer(grains, customerId);
+        if (badId is not null)
+        {
+            return badId;
+        }
+
+        var (context, badKey) = ApiRequest.Command(http);
+        if (badKey is not null)
+        {
+            return badKey;
+        }
+
+        var (document, problem) = await RequestBody.ReadAsync(http.Request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (document)
+        {
+            var fields = new RequestFields(document!.RootElement, "type", "amount", "currency", "unit", "reason", "expiresAt", "effectiveAt", "priority", "category");
+            var command = ParseGrant(fields);
+            if (!fields.IsValid)
+            {
+                return fields.Problem();
+            }
+
+            var result = await grain!.GrantAsync(command!, context!);
+            return GrantAnswer(http, customerId, result);
+        }
+    }
+
+    private static GrantCommand? ParseGrant(RequestFields fields)
+    {
+        var type = fields.OneOf("type", required: true, "monetary", "units");
+        CreditType? creditType = null;
+        if (type == "monetary")
+        {
+            if (fields.Has("unit"))
+            {
+                fields.Error("unit", "Only unit grants have a unit; monetary grants have a currency.");
+            }
+
+            if (fields.Text("currency", required: true, 3) is { } code)
+            {
+                creditType = CreditType.TryCurrency(code, out var currency, out var error) ? currency : Invalid(fields, "currency", error);
+            }
+        }
+        else if (type == "units")
+        {
+            if (fields.Has("currency"))
+            {
+                fields.Error("currency", "Only monetary grants have a currency; unit grants have a unit.");
+            }
+
+            if (fields.Text("unit", required: true, 64) is { } key)
+            {
+                creditType = CreditType.TryUnit(key, out var unit, out var error) ? unit : Invalid(fields, "unit", error);
+            }
+        }
+
+        var amount = fields.Amount("amount", fields.AmountText("amount", required: true), creditType, allowZero: false);
+        var reason = fields.Text("reason", required: true, LedgerLimits.MaxReasonLength);
+        var expiresAt = fields.Timestamp("expiresAt");
+        var effectiveAt = fields.Timestamp("effectiveAt");
+        var priority = fields.WholeNumber("priority", LedgerLimits.MinPriority, LedgerLimits.MaxPriority);
+        var category = fields.OneOf("category", required: false, "paid", "promotional") ?? "paid";
+        if (expiresAt is { } expires && effectiveAt is { } effective && expires <= effective)
+        {
+            fields.Error("expiresAt", "Must be later than effectiveAt.");
+        }
+
+        return fields.IsValid
+            ? new GrantCommand(creditType!.Value.Code, amount!.Value, reason!, priority, category, effectiveAt, expiresAt)
+            : null;
+    }
+
+    private static CreditType? Invalid(RequestFields fields, string field, string error)
+    {
+        fields.Error(field, error);
+        return null;
+    }
+
+    private static async Task<IResult> ListAsync(string customerId, HttpRequest request, IGrainFactory grains)
+    {
+        var (grain, badId) = ApiRequest.Customer(grains, customerId);
+        if (badId is not null)
+        {
+            return badId;
+        }
+
+        if (!ApiRequest.TryLimit(request, out var limit, out var badLimit))
+        {
+            return badLimit!;
+        }
+
+        var status = request.Query["status"].ToString();
+        if (status.Length > 0 && !WireNames.TryParseGrantStatus(status, out _))
+        {
+            return Problems.Validation("status", "Must be one of: scheduled, active, depleted, expired, voided.");
+        }
+
+        long? before = null;
+        var cursor = request.Query["cursor"].ToString();
+        if (cursor.Length > 0)
+        {
+            if (!Cursor.TryDecode(cursor, CursorKind, out long version))
+            {
+                return Problems.Validation("cursor", "Not a cursor this list returned.");
+            }
+
+            before = version;
+        }
+
+        var result = await grain!.ListGrantsAsync(status.Length == 0 ? null : status, before, limit);
+        if (result.Status != CommandStatus.Ok)
+        {
+            return Problems.Of(result.Status, null);
+        }
+
+        var next = result.NextBeforeVersion is { } nextVersion ? Cursor.Encode(CursorKind, nextVersion) : null;
+        var body = new GrantPage(result.Grants.Select(g => Responses.Grant(customerId, g, result.Version)).ToList(), next, result.Version);
+        return Results.Json(body, GatewayJsonContext.Default.GrantPage);
+    }
+
+    private static async Task<IResult> GetAsync(string customerId, string grantId, HttpContext http, IGrainFactory grains)
+    {
+        var (grain, badId) = ApiRequest.Customer(grains, customerId);
+        if ((badId ?? ApiRequest.CheckId("grantId", grantId)) is { } badPath)
+        {
+            return badPath;
+        }
+
+        return GrantAnswer(http, customerId, await grain!.GetGrantAsync(grantId));
+    }
+
+    private static async Task<IResult> VoidAsync(string customerId, string grantId, HttpContext http, IGrainFactory grains)
+    {
+        var (grain, badId) = ApiRequest.Customer(grains, customerId);
+        if ((badId ?? ApiRequest.CheckId("grantId", grantId)) is { } badPath)
+        {
+            return badPath;
+        }
+
+        var (context, badKey) = ApiRequest.Command(http);
+        if (badKey is not null)
+        {
+            return badKey;
+        }
+
+        var (document, problem) = await RequestBody.ReadAsync(http.Request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (document)
+        {
+            var fields = new RequestFields(document!.RootElement, "reason");
+            var reason = fields.Text("reason", required: true, LedgerLimits.MaxReasonLength);
+            if (!fields.IsValid)
+            {
+                return fields.Problem();
+            }
+
+            return GrantAnswer(http, customerId, await grain!.VoidGrantAsync(grantId, reason!, context!));
+        }
+    }
+
+    private static IResult GrantAnswer(HttpContext http, string customerId, GrantResult result)
+    {
+        ApiRequest.MarkReplayed(http, result.Replayed);
+        if (result.Grant is null)
+        {
+            return Problems.Of(result.Status, result.Error);
+        }
+
+        var body = Responses.Grant(customerId, result.Grant, result.Version, result.VoidedAmount);
+        return Results.Json(body, GatewayJsonContext.Default.GrantResponse, statusCode: CommandStatusCodes.HttpStatus(result.Status));
+    }
+}

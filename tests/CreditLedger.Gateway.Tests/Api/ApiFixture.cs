@@ -1,0 +1,102 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CreditLedger.Testing;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+
+namespace CreditLedger.Gateway.Tests.Api;
+
+/// <summary>The all-in-one host in memory (WebApplicationFactory) on a database of its own, with a known bootstrap admin key.</summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public const string AdminKey = "clk_test_bootstrap_admin_key_0123456789";
+
+    private WebApplicationFactory<Program> _factory = null!;
+    private int _counter;
+
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    public NpgsqlDataSource DataSource { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestPostgres.CreateMigratedDatabaseAsync("api");
+        DataSource = NpgsqlDataSource.Create(ConnectionString);
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
+            .UseSetting("ConnectionStrings:Ledger", ConnectionString)
+            .UseSetting("CreditLedger:Auth:BootstrapKey", AdminKey)
+            .UseSetting("Orleans:ServiceId", "api-" + Environment.ProcessId)
+            .UseSetting("Orleans:ClusterId", "api-" + Environment.ProcessId));
+        _ = _factory.Server;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        await DataSource.DisposeAsync();
+        await TestPostgres.DropDatabaseAsync(ConnectionString);
+    }
+
+    /// <summary>A client sending <paramref name="key"/> (the admin key by default; null sends none).</summary>
+    public HttpClient Client(string? key = AdminKey)
+    {
+        var client = _factory.CreateClient();
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    /// <summary>An id no other test uses.</summary>
+    public string NewId(string prefix) => $"{prefix}-{Interlocked.Increment(ref _counter)}";
+
+    /// <summary>Creates an API key with the given scopes and returns its secret.</summary>
+    public async Task<string> KeyAsync(string name, params string[] scopes)
+    {
+        using var admin = Client();
+        var response = await admin.PostAsJsonAsync("/v1/api-keys", new { name, scopes });
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("key").GetString()!;
+    }
+
+    /// <summary>Creates a customer.</summary>
+    public async Task<string> CustomerAsync(string prefix = "cust")
+    {
+        var id = NewId(prefix);
+        using var admin = Client();
+        var response = await admin.PutAsync($"/v1/customers/{id}", Json(new { name = "Acme", email = "billing@acme.test" }));
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return id;
+    }
+
+    public static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+
+    public static StringContent Raw(string body, string contentType = "application/json") => new(body, Encoding.UTF8, contentType);
+
+    public async Task<long> ScalarAsync(string sql, params object[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Everything the ledger holds, as one number per table: equal before and after means nothing changed.</summary>
+    public async Task<string> LedgerFingerprintAsync() =>
+        string.Join(
+            ",",
+            await ScalarAsync("SELECT count(*) FROM ledger_entries"),
+            await ScalarAsync("SELECT count(*) FROM invoices"),
+            await ScalarAsync("SELECT count(*) FROM outbox"),
+            await ScalarAsync("SELECT count(*) FROM idempotency_records"),
+            await ScalarAsync("SELECT count(*) FROM customers"),
+            await ScalarAsync("SELECT count(*) FROM api_keys"));
+}
