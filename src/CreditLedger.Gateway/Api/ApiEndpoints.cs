@@ -21,8 +21,8 @@ public static class ApiEndpoints
     /// <summary>
     /// Answers what escapes the routes as problem details: storage or cluster trouble is 503
     /// <c>unavailable</c> with <c>Retry-After</c> (safe to retry with the same key or invoice id); a body
-    /// over the limit is 413; anything else is a bug, 500 <c>internal_error</c>, logged. Bare 404 and 405
-    /// answers get a problem body too.
+    /// over the limit is 413; anything else is a bug, 500 <c>internal_error</c>, logged. Bare 404, 405 and 415
+    /// answers (from routing) get a problem body too.
     /// </summary>
     public static IApplicationBuilder UseCreditLedgerProblems(this IApplicationBuilder app)
     {
@@ -67,6 +67,10 @@ public static class ApiEndpoints
             else if (response.StatusCode == StatusCodes.Status405MethodNotAllowed)
             {
                 await Problems.WriteAsync(context.HttpContext, "method_not_allowed", "This route does not take this method.");
+            }
+            else if (response.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+            {
+                await Problems.WriteAsync(context.HttpContext, "unsupported_media_type", "Send the body as application/json.");
             }
         });
 

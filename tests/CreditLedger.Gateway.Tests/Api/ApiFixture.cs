@@ -13,6 +13,7 @@ public sealed class ApiFixture : IAsyncLifetime
 {
     public const string AdminKey = "clk_test_bootstrap_admin_key_0123456789";
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<object>>> _once = new(StringComparer.Ordinal);
     private WebApplicationFactory<Program> _factory = null!;
     private int _counter;
 
@@ -50,6 +51,11 @@ public sealed class ApiFixture : IAsyncLifetime
 
         return client;
     }
+
+    /// <summary>Runs <paramref name="setUp"/> once per fixture and shares its result between the class's tests.</summary>
+    public async Task<T> OnceAsync<T>(string key, Func<Task<T>> setUp)
+        where T : class =>
+        (T)await _once.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await setUp())).Value;
 
     /// <summary>An id no other test uses.</summary>
     public string NewId(string prefix) => $"{prefix}-{Interlocked.Increment(ref _counter)}";
