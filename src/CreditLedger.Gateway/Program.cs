@@ -62,6 +62,7 @@ if (servesApi)
     builder.Services.AddSingleton(sp => new LedgerQueries(sp.GetRequiredService<LedgerDatabase>().DataSource));
     builder.Services.AddCreditLedgerAuth();
     builder.Services.AddCreditLedgerOpenApi();
+    RateLimits.AddCreditLedgerRateLimits(builder.Services);
 }
 
 var app = builder.Build();
@@ -69,6 +70,7 @@ if (servesApi)
 {
     app.UseCreditLedgerProblems();
     app.UseAuthentication();
+    app.UseRateLimiter();
     app.UseAuthorization();
     app.MapCreditLedgerApi();
     app.MapCreditLedgerOpenApi();

@@ -4,12 +4,13 @@ using System.Text;
 using System.Text.Json;
 using CreditLedger.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace CreditLedger.Gateway.Tests.Api;
 
 /// <summary>The all-in-one host in memory (WebApplicationFactory) on a database of its own, with a known bootstrap admin key.</summary>
-public sealed class ApiFixture : IAsyncLifetime
+public class ApiFixture : IAsyncLifetime
 {
     public const string AdminKey = "clk_test_bootstrap_admin_key_0123456789";
 
@@ -18,6 +19,9 @@ public sealed class ApiFixture : IAsyncLifetime
     private int _counter;
 
     public string ConnectionString { get; private set; } = string.Empty;
+
+    /// <summary>Settings a derived fixture adds to the host's configuration.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
 
     public NpgsqlDataSource DataSource { get; private set; } = null!;
 
@@ -29,7 +33,8 @@ public sealed class ApiFixture : IAsyncLifetime
             .UseSetting("ConnectionStrings:Ledger", ConnectionString)
             .UseSetting("CreditLedger:Auth:BootstrapKey", AdminKey)
             .UseSetting("Orleans:ServiceId", "api-" + Environment.ProcessId)
-            .UseSetting("Orleans:ClusterId", "api-" + Environment.ProcessId));
+            .UseSetting("Orleans:ClusterId", "api-" + Environment.ProcessId)
+            .ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(Settings)));
         _ = _factory.Server;
     }
 
