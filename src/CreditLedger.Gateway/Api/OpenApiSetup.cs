@@ -72,9 +72,15 @@ public static class OpenApiSetup
     public static IEndpointRouteBuilder MapCreditLedgerOpenApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi(DocumentRoute).AllowAnonymous();
+        // The reference works offline: its script is served by the engine, fonts are the system's, no hosted AI agent.
         endpoints.MapScalarApiReference("/docs", options => options
             .WithTitle("CreditLedger API")
-            .WithOpenApiRoutePattern(DocumentRoute))
+            .WithOpenApiRoutePattern(DocumentRoute)
+            .AddPreferredSecuritySchemes(SchemeName)
+            .ExpandAllTags()
+            .HideDeveloperTools()
+            .DisableAgent()
+            .DisableDefaultFonts())
             .AllowAnonymous();
         return endpoints;
     }
@@ -82,7 +88,7 @@ public static class OpenApiSetup
     private const string Description = """
         The credit engine's HTTP API. JSON bodies in camelCase; timestamps RFC 3339 in UTC; amounts are decimal
         strings with exactly the currency's minor units ("50.00", "1500" for JPY) or, for units, without trailing
-        zeros ("10000", "2.5"). Requests accept an amount as a string or a JSON number matching ^[0-9]+(\.[0-9]+)?$
+        zeros ("10000", "2.5"). Requests accept an amount as a string or a JSON number matching `^[0-9]+(\.[0-9]+)?$`
         and reject more decimals than the credit type allows (never rounded). Ids in paths: 1-128 characters of
         A-Z a-z 0-9 . _ : -. Errors are application/problem+json with a stable `code`. Lists take `limit` (1-200,
         default 50) and `cursor`, and answer { data, nextCursor }. Grant, void grant, pay and void invoice accept
