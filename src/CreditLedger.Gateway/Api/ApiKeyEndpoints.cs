@@ -2,6 +2,7 @@ using System.Text.Json;
 using CreditLedger.Gateway.Api.Wire;
 using CreditLedger.Gateway.Auth;
 using CreditLedger.Storage.Keys;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditLedger.Gateway.Api;
 
@@ -39,7 +40,7 @@ public static class ApiKeyEndpoints
         return v1;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, ApiKeyStore store, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<ApiKeyResponse>, JsonHttpResult<Problem>>> CreateAsync(HttpRequest request, ApiKeyStore store, CancellationToken cancellationToken)
     {
         var (document, problem) = await RequestBody.ReadAsync(request);
         if (problem is not null)
@@ -77,11 +78,11 @@ public static class ApiKeyEndpoints
             }
 
             var (key, secret) = await store.CreateAsync(name!, scopes, cancellationToken);
-            return Results.Json(Response(key, secret), GatewayJsonContext.Default.ApiKeyResponse, statusCode: StatusCodes.Status201Created);
+            return TypedResults.Json(Response(key, secret), GatewayJsonContext.Default.ApiKeyResponse, statusCode: StatusCodes.Status201Created);
         }
     }
 
-    private static async Task<IResult> ListAsync(HttpRequest request, ApiKeyStore store, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<PageResponse<ApiKeyResponse>>, JsonHttpResult<Problem>>> ListAsync(HttpRequest request, ApiKeyStore store, CancellationToken cancellationToken)
     {
         if (!ApiRequest.TryLimit(request, out var limit, out var badLimit))
         {
@@ -103,10 +104,10 @@ public static class ApiKeyEndpoints
         var page = await store.ListAsync(after, limit + 1, cancellationToken);
         var items = page.Take(limit).Select(k => Response(k, null)).ToList();
         var next = page.Count > limit ? Cursor.Encode(CursorKind, items[^1].Id) : null;
-        return Results.Json(new PageResponse<ApiKeyResponse>(items, next), GatewayJsonContext.Default.PageResponseApiKeyResponse);
+        return TypedResults.Json(new PageResponse<ApiKeyResponse>(items, next), GatewayJsonContext.Default.PageResponseApiKeyResponse);
     }
 
-    private static async Task<IResult> RevokeAsync(string keyId, ApiKeyStore store, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<ApiKeyResponse>, JsonHttpResult<Problem>>> RevokeAsync(string keyId, ApiKeyStore store, CancellationToken cancellationToken)
     {
         if (ApiRequest.CheckId("keyId", keyId) is { } badId)
         {
@@ -116,7 +117,7 @@ public static class ApiKeyEndpoints
         var key = await store.RevokeAsync(keyId, cancellationToken);
         return key is null
             ? Problems.Create("api_key_not_found", $"No API key has the id {keyId}.")
-            : Results.Json(Response(key, null), GatewayJsonContext.Default.ApiKeyResponse);
+            : TypedResults.Json(Response(key, null), GatewayJsonContext.Default.ApiKeyResponse);
     }
 
     private static ApiKeyResponse Response(ApiKeyRecord key, string? secret) =>

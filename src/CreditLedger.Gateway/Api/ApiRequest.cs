@@ -1,7 +1,8 @@
 using System.Security.Claims;
-using CreditLedger.Contracts;
 using CreditLedger.Contracts.Customers;
+using CreditLedger.Contracts;
 using CreditLedger.Domain;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditLedger.Gateway.Api;
 
@@ -15,7 +16,7 @@ public static class ApiRequest
     public const string ReplayedHeader = "Idempotent-Replayed";
 
     /// <summary>The customer's grain, or the problem when the path id is not valid.</summary>
-    public static (ICustomerCreditGrain? Grain, IResult? Problem) Customer(IGrainFactory grains, string customerId)
+    public static (ICustomerCreditGrain? Grain, JsonHttpResult<Problem>? Problem) Customer(IGrainFactory grains, string customerId)
     {
         if (!CustomerId.TryParse(customerId, out var id, out var error))
         {
@@ -26,11 +27,11 @@ public static class ApiRequest
     }
 
     /// <summary>The problem when a path id (<paramref name="field"/>) is not valid, else null.</summary>
-    public static IResult? CheckId(string field, string value) =>
+    public static JsonHttpResult<Problem>? CheckId(string field, string value) =>
         ResourceId.IsValid(value, out var error) ? null : Problems.Validation(field, error);
 
     /// <summary>Who asks, from where, which request, and the idempotency key; or the problem when the key is not valid.</summary>
-    public static (CommandContext? Context, IResult? Problem) Command(HttpContext http)
+    public static (CommandContext? Context, JsonHttpResult<Problem>? Problem) Command(HttpContext http)
     {
         string? key = null;
         if (http.Request.Headers.TryGetValue(IdempotencyKeyHeader, out var values))
@@ -58,7 +59,7 @@ public static class ApiRequest
     }
 
     /// <summary>Reads <c>?limit=</c>: 1-200, default 50.</summary>
-    public static bool TryLimit(HttpRequest request, out int limit, out IResult? problem)
+    public static bool TryLimit(HttpRequest request, out int limit, out JsonHttpResult<Problem>? problem)
     {
         problem = null;
         limit = LedgerLimits.DefaultPageSize;

@@ -2,6 +2,7 @@ using System.Globalization;
 using CreditLedger.Domain;
 using CreditLedger.Gateway.Api.Wire;
 using CreditLedger.Gateway.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditLedger.Gateway.Api;
 
@@ -35,7 +36,7 @@ public static class BalanceEndpoints
     }
 
     /// <summary>Reads <c>?expiringWithinDays=</c>: 1-365, default 30.</summary>
-    public static bool TryExpiringWithinDays(HttpRequest request, out int days, out IResult? problem)
+    public static bool TryExpiringWithinDays(HttpRequest request, out int days, out JsonHttpResult<Problem>? problem)
     {
         problem = null;
         days = LedgerLimits.DefaultExpiringWithinDays;
@@ -54,7 +55,7 @@ public static class BalanceEndpoints
         return true;
     }
 
-    private static async Task<IResult> GetBalancesAsync(string customerId, HttpRequest request, IGrainFactory grains)
+    private static async Task<Results<JsonHttpResult<BalancesResponse>, JsonHttpResult<Problem>>> GetBalancesAsync(string customerId, HttpRequest request, IGrainFactory grains)
     {
         var (grain, badId) = ApiRequest.Customer(grains, customerId);
         if (badId is not null)
@@ -74,10 +75,10 @@ public static class BalanceEndpoints
         }
 
         var body = new BalancesResponse(customerId, result.AsOf, result.Version, result.Balances.Select(b => Responses.Balance(b, days)).ToList());
-        return Results.Json(body, GatewayJsonContext.Default.BalancesResponse);
+        return TypedResults.Json(body, GatewayJsonContext.Default.BalancesResponse);
     }
 
-    private static async Task<IResult> GetTransactionsAsync(string customerId, HttpRequest request, IGrainFactory grains)
+    private static async Task<Results<JsonHttpResult<TransactionPage>, JsonHttpResult<Problem>>> GetTransactionsAsync(string customerId, HttpRequest request, IGrainFactory grains)
     {
         var (grain, badId) = ApiRequest.Customer(grains, customerId);
         if (badId is not null)
@@ -116,6 +117,6 @@ public static class BalanceEndpoints
 
         var next = result.NextBeforeVersion is { } nextVersion ? Cursor.Encode(CursorKind, nextVersion) : null;
         var body = new TransactionPage(result.Entries.Select(Responses.Transaction).ToList(), next, result.Version);
-        return Results.Json(body, GatewayJsonContext.Default.TransactionPage);
+        return TypedResults.Json(body, GatewayJsonContext.Default.TransactionPage);
     }
 }

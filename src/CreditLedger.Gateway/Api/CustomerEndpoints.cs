@@ -2,6 +2,7 @@ using CreditLedger.Contracts.Customers;
 using CreditLedger.Gateway.Api.Wire;
 using CreditLedger.Gateway.Auth;
 using CreditLedger.Storage.Ledger;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditLedger.Gateway.Api;
 
@@ -45,7 +46,7 @@ public static class CustomerEndpoints
         return v1;
     }
 
-    private static async Task<IResult> PutAsync(string customerId, HttpRequest request, IGrainFactory grains)
+    private static async Task<Results<JsonHttpResult<CustomerResponse>, JsonHttpResult<Problem>>> PutAsync(string customerId, HttpRequest request, IGrainFactory grains)
     {
         var (grain, badId) = ApiRequest.Customer(grains, customerId);
         if (badId is not null)
@@ -76,11 +77,11 @@ public static class CustomerEndpoints
 
             var result = await grain!.PutCustomerAsync(new CustomerDetails(name, email));
             var body = Responses.Customer(result.Customer!, result.Version, result.Balances);
-            return Results.Json(body, GatewayJsonContext.Default.CustomerResponse, statusCode: CommandStatusCodes.HttpStatus(result.Status));
+            return TypedResults.Json(body, GatewayJsonContext.Default.CustomerResponse, statusCode: CommandStatusCodes.HttpStatus(result.Status));
         }
     }
 
-    private static async Task<IResult> ListAsync(HttpRequest request, LedgerQueries queries, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<PageResponse<CustomerListItem>>, JsonHttpResult<Problem>>> ListAsync(HttpRequest request, LedgerQueries queries, CancellationToken cancellationToken)
     {
         if (!ApiRequest.TryLimit(request, out var limit, out var badLimit))
         {
@@ -108,10 +109,10 @@ public static class CustomerEndpoints
         var page = await queries.ListCustomersAsync(search.Length == 0 ? null : search, after, limit + 1, cancellationToken);
         var items = page.Take(limit).Select(c => new CustomerListItem(c.CustomerId, c.Name, c.Email, c.CreatedAt)).ToList();
         var next = page.Count > limit ? Cursor.Encode(CursorKind, items[^1].CustomerId) : null;
-        return Results.Json(new PageResponse<CustomerListItem>(items, next), GatewayJsonContext.Default.PageResponseCustomerListItem);
+        return TypedResults.Json(new PageResponse<CustomerListItem>(items, next), GatewayJsonContext.Default.PageResponseCustomerListItem);
     }
 
-    private static async Task<IResult> GetAsync(string customerId, HttpRequest request, IGrainFactory grains)
+    private static async Task<Results<JsonHttpResult<CustomerResponse>, JsonHttpResult<Problem>>> GetAsync(string customerId, HttpRequest request, IGrainFactory grains)
     {
         var (grain, badId) = ApiRequest.Customer(grains, customerId);
         if (badId is not null)
@@ -126,7 +127,7 @@ public static class CustomerEndpoints
 
         var result = await grain!.GetCustomerAsync(days);
         return result.Status == CommandStatus.Ok
-            ? Results.Json(Responses.Customer(result.Customer!, result.Version, result.Balances), GatewayJsonContext.Default.CustomerResponse)
+            ? TypedResults.Json(Responses.Customer(result.Customer!, result.Version, result.Balances), GatewayJsonContext.Default.CustomerResponse)
             : Problems.Of(result.Status, new CommandError($"Customer {customerId} does not exist; create it first."));
     }
 }

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using CreditLedger.Gateway.Api.Wire;
 
 namespace CreditLedger.Gateway.Api;

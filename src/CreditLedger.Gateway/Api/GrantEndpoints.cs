@@ -2,6 +2,7 @@ using CreditLedger.Contracts.Customers;
 using CreditLedger.Domain;
 using CreditLedger.Gateway.Api.Wire;
 using CreditLedger.Gateway.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditLedger.Gateway.Api;
 
@@ -51,7 +52,7 @@ public static class GrantEndpoints
         return v1;
     }
 
-    private static async Task<IResult> CreateAsync(string customerId, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<JsonHttpResult<GrantResponse>, JsonHttpResult<Problem>>> CreateAsync(string customerId, HttpContext http, IGrainFactory grains)
     {
         var (grain, badId) = ApiRequest.Customer(grains, customerId);
         if (badId is not null)
@@ -136,7 +137,7 @@ public static class GrantEndpoints
         return null;
     }
 
-    private static async Task<IResult> ListAsync(string customerId, HttpRequest request, IGrainFactory grains)
+    private static async Task<Results<JsonHttpResult<GrantPage>, JsonHttpResult<Problem>>> ListAsync(string customerId, HttpRequest request, IGrainFactory grains)
     {
         var (grain, badId) = ApiRequest.Customer(grains, customerId);
         if (badId is not null)
@@ -175,10 +176,10 @@ public static class GrantEndpoints
 
         var next = result.NextBeforeVersion is { } nextVersion ? Cursor.Encode(CursorKind, nextVersion) : null;
         var body = new GrantPage(result.Grants.Select(g => Responses.Grant(customerId, g, result.Version)).ToList(), next, result.Version);
-        return Results.Json(body, GatewayJsonContext.Default.GrantPage);
+        return TypedResults.Json(body, GatewayJsonContext.Default.GrantPage);
     }
 
-    private static async Task<IResult> GetAsync(string customerId, string grantId, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<JsonHttpResult<GrantResponse>, JsonHttpResult<Problem>>> GetAsync(string customerId, string grantId, HttpContext http, IGrainFactory grains)
     {
         var (grain, badId) = ApiRequest.Customer(grains, customerId);
         if ((badId ?? ApiRequest.CheckId("grantId", grantId)) is { } badPath)
@@ -189,7 +190,7 @@ public static class GrantEndpoints
         return GrantAnswer(http, customerId, await grain!.GetGrantAsync(grantId));
     }
 
-    private static async Task<IResult> VoidAsync(string customerId, string grantId, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<JsonHttpResult<GrantResponse>, JsonHttpResult<Problem>>> VoidAsync(string customerId, string grantId, HttpContext http, IGrainFactory grains)
     {
         var (grain, badId) = ApiRequest.Customer(grains, customerId);
         if ((badId ?? ApiRequest.CheckId("grantId", grantId)) is { } badPath)
@@ -222,7 +223,7 @@ public static class GrantEndpoints
         }
     }
 
-    private static IResult GrantAnswer(HttpContext http, string customerId, GrantResult result)
+    private static Results<JsonHttpResult<GrantResponse>, JsonHttpResult<Problem>> GrantAnswer(HttpContext http, string customerId, GrantResult result)
     {
         ApiRequest.MarkReplayed(http, result.Replayed);
         if (result.Grant is null)
@@ -231,6 +232,6 @@ public static class GrantEndpoints
         }
 
         var body = Responses.Grant(customerId, result.Grant, result.Version, result.VoidedAmount);
-        return Results.Json(body, GatewayJsonContext.Default.GrantResponse, statusCode: CommandStatusCodes.HttpStatus(result.Status));
+        return TypedResults.Json(body, GatewayJsonContext.Default.GrantResponse, statusCode: CommandStatusCodes.HttpStatus(result.Status));
     }
 }

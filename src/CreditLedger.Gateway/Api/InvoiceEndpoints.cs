@@ -3,6 +3,7 @@ using CreditLedger.Contracts.Customers;
 using CreditLedger.Domain;
 using CreditLedger.Gateway.Api.Wire;
 using CreditLedger.Gateway.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditLedger.Gateway.Api;
 
@@ -49,7 +50,7 @@ public static class InvoiceEndpoints
         return v1;
     }
 
-    private static async Task<IResult> ApplyAsync(string customerId, string invoiceId, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<JsonHttpResult<InvoiceResponse>, JsonHttpResult<Problem>>> ApplyAsync(string customerId, string invoiceId, HttpContext http, IGrainFactory grains)
     {
         var (grain, badId) = ApiRequest.Customer(grains, customerId);
         if ((badId ?? ApiRequest.CheckId("invoiceId", invoiceId)) is { } badPath)
@@ -163,13 +164,13 @@ public static class InvoiceEndpoints
         return lines;
     }
 
-    private static Task<IResult> PayAsync(string customerId, string invoiceId, HttpContext http, IGrainFactory grains) =>
+    private static Task<Results<JsonHttpResult<InvoiceResponse>, JsonHttpResult<Problem>>> PayAsync(string customerId, string invoiceId, HttpContext http, IGrainFactory grains) =>
         CloseAsync(customerId, invoiceId, http, grains, (grain, context) => grain.PayInvoiceAsync(invoiceId, context));
 
-    private static Task<IResult> VoidAsync(string customerId, string invoiceId, HttpContext http, IGrainFactory grains) =>
+    private static Task<Results<JsonHttpResult<InvoiceResponse>, JsonHttpResult<Problem>>> VoidAsync(string customerId, string invoiceId, HttpContext http, IGrainFactory grains) =>
         CloseAsync(customerId, invoiceId, http, grains, (grain, context) => grain.VoidInvoiceAsync(invoiceId, context));
 
-    private static async Task<IResult> CloseAsync(
+    private static async Task<Results<JsonHttpResult<InvoiceResponse>, JsonHttpResult<Problem>>> CloseAsync(
         string customerId, string invoiceId, HttpContext http, IGrainFactory grains, Func<ICustomerCreditGrain, CommandContext, Task<InvoiceResult>> close)
     {
         var (grain, badId) = ApiRequest.Customer(grains, customerId);
@@ -203,7 +204,7 @@ public static class InvoiceEndpoints
         return InvoiceAnswer(http, customerId, await close(grain!, context!));
     }
 
-    private static async Task<IResult> GetAsync(string customerId, string invoiceId, HttpContext http, IGrainFactory grains)
+    private static async Task<Results<JsonHttpResult<InvoiceResponse>, JsonHttpResult<Problem>>> GetAsync(string customerId, string invoiceId, HttpContext http, IGrainFactory grains)
     {
         var (grain, badId) = ApiRequest.Customer(grains, customerId);
         if ((badId ?? ApiRequest.CheckId("invoiceId", invoiceId)) is { } badPath)
@@ -214,11 +215,11 @@ public static class InvoiceEndpoints
         return InvoiceAnswer(http, customerId, await grain!.GetInvoiceAsync(invoiceId));
     }
 
-    private static IResult InvoiceAnswer(HttpContext http, string customerId, InvoiceResult result)
+    private static Results<JsonHttpResult<InvoiceResponse>, JsonHttpResult<Problem>> InvoiceAnswer(HttpContext http, string customerId, InvoiceResult result)
     {
         ApiRequest.MarkReplayed(http, result.Replayed);
         return result.Invoice is null
             ? Problems.Of(result.Status, result.Error)
-            : Results.Json(Responses.Invoice(customerId, result.Invoice, result.Version), GatewayJsonContext.Default.InvoiceResponse);
+            : TypedResults.Json(Responses.Invoice(customerId, result.Invoice, result.Version), GatewayJsonContext.Default.InvoiceResponse);
     }
 }

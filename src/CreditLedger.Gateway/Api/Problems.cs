@@ -1,4 +1,5 @@
 using CreditLedger.Contracts.Customers;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditLedger.Gateway.Api;
 
@@ -38,7 +39,7 @@ public static class Problems
     };
 
     /// <summary>The problem of a grain's business outcome. Only for non-success statuses.</summary>
-    public static IResult Of(CommandStatus status, CommandError? error)
+    public static JsonHttpResult<Problem> Of(CommandStatus status, CommandError? error)
     {
         var code = CommandStatusCodes.ErrorCode(status)
             ?? throw new ArgumentException($"{status} is a success, not a problem.", nameof(status));
@@ -49,11 +50,11 @@ public static class Problems
     }
 
     /// <summary>A 400 <c>validation_failed</c> naming one field.</summary>
-    public static IResult Validation(string field, string message) =>
+    public static JsonHttpResult<Problem> Validation(string field, string message) =>
         Validation(new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] });
 
     /// <summary>A 400 <c>validation_failed</c> with messages per field.</summary>
-    public static IResult Validation(IReadOnlyDictionary<string, string[]> errors)
+    public static JsonHttpResult<Problem> Validation(IReadOnlyDictionary<string, string[]> errors)
     {
         var first = errors.First();
         var detail = errors.Count == 1
@@ -63,10 +64,10 @@ public static class Problems
     }
 
     /// <summary>A problem with a code from <see cref="Catalog"/>.</summary>
-    public static IResult Create(string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
+    public static JsonHttpResult<Problem> Create(string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null)
     {
         var (status, title) = Catalog[code];
-        return Results.Json(Body(code, detail, errors), GatewayJsonContext.Default.Problem, ContentType, status);
+        return TypedResults.Json(Body(code, detail, errors), GatewayJsonContext.Default.Problem, ContentType, status);
     }
 
     /// <summary>The body of a problem with a code from <see cref="Catalog"/>.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace CreditLedger.Gateway.Api;
@@ -25,7 +26,7 @@ public static class RequestBody
     /// The body's top-level object, or the problem to answer. An empty body reads as <c>{}</c> when
     /// <paramref name="required"/> is false.
     /// </summary>
-    public static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(HttpRequest request, bool required = true)
+    public static async Task<(JsonDocument? Document, JsonHttpResult<Problem>? Problem)> ReadAsync(HttpRequest request, bool required = true)
     {
         if (request.ContentLength > MaxBytes)
         {
@@ -105,6 +106,6 @@ public static class RequestBody
         }
     }
 
-    private static IResult TooLarge() =>
+    private static JsonHttpResult<Problem> TooLarge() =>
         Problems.Create("payload_too_large", $"The request body may be at most {MaxBytes / 1024} KiB.");
 }

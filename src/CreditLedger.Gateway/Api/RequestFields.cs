@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CreditLedger.Domain;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditLedger.Gateway.Api;
 
@@ -38,7 +39,7 @@ public sealed partial class RequestFields
     public bool IsValid => _errors.Count == 0;
 
     /// <summary>The 400 problem naming every bad field.</summary>
-    public IResult Problem() => Problems.Validation(_errors);
+    public JsonHttpResult<Problem> Problem() => Problems.Validation(_errors);
 
     /// <summary>Records a message for <paramref name="field"/> (the first one per field is kept).</summary>
     public void Error(string field, string message) => _errors.TryAdd(field, [message]);
