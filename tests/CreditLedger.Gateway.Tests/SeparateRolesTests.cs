@@ -26,6 +26,8 @@ public sealed class SeparateRolesTests : IAsyncLifetime
         Directory.Delete(_workingDirectory, recursive: true);
     }
 
+    private const string Key = "clk_separate_roles_test_key_0123456789abc";
+
     [Fact]
     public async Task SiloAndGatewayProcesses_AdoNetClustering_GatewayIsReadyThroughTheSilo()
     {
@@ -35,6 +37,7 @@ public sealed class SeparateRolesTests : IAsyncLifetime
             ["Orleans__Clustering"] = "adonet",
             ["Orleans__ClusterId"] = "separate-roles",
             ["Orleans__ServiceId"] = "separate-roles",
+            ["CreditLedger__Auth__BootstrapKey"] = Key,
         };
 
         await using var silo = GatewayProcess.Start(_workingDirectory, new Dictionary<string, string>(cluster) { ["CreditLedger__Role"] = "silo" });
@@ -50,6 +53,24 @@ public sealed class SeparateRolesTests : IAsyncLifetime
         Assert.Equal("1 active silo(s).", body.RootElement.GetProperty("checks").GetProperty("silo").GetProperty("description").GetString());
         Assert.Contains("CreditLedger (Gateway) listening on", gateway.Output, StringComparison.Ordinal);
         Assert.Contains("CreditLedger (Silo) listening on", silo.Output, StringComparison.Ordinal);
+
+        // A silo serves health only; the API is the gateway's.
+        using var siloClient = new HttpClient { BaseAddress = silo.BaseAddress };
+        Assert.Equal(HttpStatusCode.NotFound, (await siloClient.GetAsync(new Uri("/v1/customers", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("/v1/customers", UriKind.Relative))).StatusCode);
+
+        // Commands cross the wire from the gateway (an Orleans client) to the silo and back.
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Key);
+        var put = await client.PutAsync(new Uri("/v1/customers/acme", UriKind.Relative), new StringContent("""{"name":"Acme"}""", System.Text.Encoding.UTF8, "application/json"));
+        var grant = await client.PostAsync(
+            new Uri("/v1/customers/acme/credit-grants", UriKind.Relative),
+            new StringContent("""{"type":"monetary","amount":"25.00","currency":"USD","reason":"Welcome credit"}""", System.Text.Encoding.UTF8, "application/json"));
+        var apply = await client.PostAsync(
+            new Uri("/v1/customers/acme/invoices/inv_1/apply-credits", UriKind.Relative),
+            new StringContent("""{"currency":"USD","total":"30.00"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (put.StatusCode, grant.StatusCode));
+        using var applied = JsonDocument.Parse(await apply.Content.ReadAsStringAsync());
+        Assert.Equal(("25.00", "5.00"), (applied.RootElement.GetProperty("creditApplied").GetString(), applied.RootElement.GetProperty("totalDue").GetString()));
 
         await gateway.StopAsync(StartTimeout);
         await silo.StopAsync(StartTimeout);
