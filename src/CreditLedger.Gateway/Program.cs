@@ -3,9 +3,11 @@ using CreditLedger.Gateway.Auth;
 using CreditLedger.Gateway.Health;
 using CreditLedger.Gateway.Hosting;
 using CreditLedger.Silo;
+using CreditLedger.Silo.Webhooks;
 using CreditLedger.Storage;
 using CreditLedger.Storage.Keys;
 using CreditLedger.Storage.Ledger;
+using CreditLedger.Storage.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -60,6 +62,8 @@ if (servesApi)
     builder.Services.TryAddSingleton(TimeProvider.System);
     builder.Services.AddSingleton(sp => new ApiKeyStore(sp.GetRequiredService<LedgerDatabase>().DataSource, sp.GetRequiredService<TimeProvider>()));
     builder.Services.AddSingleton(sp => new LedgerQueries(sp.GetRequiredService<LedgerDatabase>().DataSource));
+    builder.Services.AddSingleton(sp => new WebhookStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
+    builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
     builder.Services.AddCreditLedgerAuth();
     builder.Services.AddCreditLedgerOpenApi();
     RateLimits.AddCreditLedgerRateLimits(builder.Services);

@@ -282,6 +282,34 @@ public sealed partial class CustomerCreditGrain(
     }
 
     /// <inheritdoc />
+    public async Task<CreditAlertResult> SetCreditAlertAsync(string creditType, decimal threshold)
+    {
+        if (!await CustomerExistsAsync())
+        {
+            return new CreditAlertResult(CommandStatus.CustomerNotFound, _credits.Version, creditType, null, CustomerNotFound());
+        }
+
+        if (!CreditType.TryParse(creditType, out var type, out var typeError))
+        {
+            return new CreditAlertResult(CommandStatus.InvalidRequest, _credits.Version, creditType, null, new CommandError(typeError, "creditType"));
+        }
+
+        if (threshold < 0 || threshold > LedgerLimits.MaxAmount || decimal.Round(threshold, type.Scale) != threshold)
+        {
+            return new CreditAlertResult(
+                CommandStatus.InvalidRequest, _credits.Version, creditType, null, new CommandError($"Must be 0 to {LedgerLimits.MaxAmount:N0} with at most {type.Scale} decimal place(s).", "threshold"));
+        }
+
+        await ReadAsync(async () =>
+        {
+            await queries.UpsertCreditAlertAsync(_customerId, type.Code, threshold, Now());
+            return true;
+        });
+        _credits.SetLowBalanceThreshold(type, threshold);
+        return new CreditAlertResult(CommandStatus.Ok, _credits.Version, type.Code, threshold, null);
+    }
+
+    /// <inheritdoc />
     public Task<ActivationInfo> GetActivationInfoAsync() =>
         Task.FromResult(new ActivationInfo(_loadedSnapshotVersion, _entriesReplayed, _credits.Version, _credits.NextExpiry()));
 
@@ -472,6 +500,11 @@ public sealed partial class CustomerCreditGrain(
         foreach (var invoice in await queries.ReadPendingInvoicesAsync(_customerId, cancellationToken))
         {
             credits.TrackPendingInvoice(invoice);
+        }
+
+        foreach (var (creditType, threshold) in await queries.ReadCreditAlertsAsync(_customerId, cancellationToken))
+        {
+            credits.SetLowBalanceThreshold(CreditType.Parse(creditType), threshold);
         }
 
         _credits = credits;

@@ -1,8 +1,10 @@
 using System.Net;
 using CreditLedger.Contracts;
 using CreditLedger.Grains;
+using CreditLedger.Silo.Webhooks;
 using CreditLedger.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 
 namespace CreditLedger.Silo;
@@ -16,7 +18,7 @@ public static class SiloBuilderExtensions
     /// Makes this silo a member of the cluster <paramref name="settings"/> describe, with grain storage
     /// (<see cref="StorageNames.Ledger"/>, System.Text.Json snapshots) and reminders in the
     /// <see cref="LedgerDatabase"/>, which must be registered before the silo; and the grains' services
-    /// (<see cref="GrainServiceCollectionExtensions.AddCreditLedgerGrains"/>).
+    /// (<see cref="GrainServiceCollectionExtensions.AddCreditLedgerGrains"/>) and a webhook dispatcher.
     /// </summary>
     public static ISiloBuilder AddCreditLedgerSilo(this ISiloBuilder silo, OrleansSettings settings)
     {
@@ -62,6 +64,16 @@ public static class SiloBuilderExtensions
         }
 
         silo.Services.AddCreditLedgerGrains();
+        silo.Services.AddOptions<WebhookOptions>()
+            .BindConfiguration(WebhookOptions.SectionName)
+            .Validate(o =>
+            {
+                o.Validate();
+                return true;
+            })
+            .ValidateOnStart();
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddHostedService<WebhookDispatcher>();
         return silo;
     }
 }

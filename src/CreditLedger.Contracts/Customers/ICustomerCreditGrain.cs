@@ -61,6 +61,13 @@ public interface ICustomerCreditGrain : IGrainWithStringKey
     [Alias("GetHistory")]
     Task<HistoryResult> GetHistoryAsync(string? creditType, long? beforeVersion, int limit);
 
+    /// <summary>
+    /// Sets the threshold below which available of <paramref name="creditType"/> raises
+    /// <c>account.credits.balance_low</c> (once per crossing; again after it has been back at or above).
+    /// </summary>
+    [Alias("SetCreditAlert")]
+    Task<CreditAlertResult> SetCreditAlertAsync(string creditType, decimal threshold);
+
     /// <summary>How this activation loaded its state (snapshot version, entries replayed): for operators and tests.</summary>
     [Alias("GetActivationInfo")]
     Task<ActivationInfo> GetActivationInfoAsync();

@@ -15,6 +15,8 @@ public static class ApiEndpoints
         v1.MapGrantEndpoints();
         v1.MapBalanceEndpoints();
         v1.MapInvoiceEndpoints();
+        v1.MapCreditAlertEndpoints();
+        v1.MapWebhookEndpointEndpoints();
         return endpoints;
     }
 

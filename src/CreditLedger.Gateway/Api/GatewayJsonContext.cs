@@ -21,4 +21,10 @@ namespace CreditLedger.Gateway.Api;
 [JsonSerializable(typeof(VoidGrantBody))]
 [JsonSerializable(typeof(ApplyBody))]
 [JsonSerializable(typeof(ApiKeyBody))]
+[JsonSerializable(typeof(WebhookEndpointBody))]
+[JsonSerializable(typeof(WebhookEndpointResponse))]
+[JsonSerializable(typeof(PageResponse<WebhookEndpointResponse>))]
+[JsonSerializable(typeof(PageResponse<DeliveryResponse>))]
+[JsonSerializable(typeof(CreditAlertBody))]
+[JsonSerializable(typeof(CreditAlertResponse))]
 public sealed partial class GatewayJsonContext : JsonSerializerContext;

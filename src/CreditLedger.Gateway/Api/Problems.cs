@@ -24,6 +24,7 @@ public static class Problems
         ["grant_not_found"] = (404, "Grant not found"),
         ["invoice_not_found"] = (404, "Invoice not found"),
         ["api_key_not_found"] = (404, "API key not found"),
+        ["webhook_endpoint_not_found"] = (404, "Webhook endpoint not found"),
         ["method_not_allowed"] = (405, "Method not allowed"),
         ["idempotency_key_reused"] = (409, "Idempotency key used with a different request"),
         ["invoice_already_applied"] = (409, "Invoice already has credits applied"),

@@ -71,6 +71,35 @@ public sealed class LedgerQueries(NpgsqlDataSource dataSource)
         return customers;
     }
 
+    /// <summary>The customer's low-balance thresholds, by credit type code.</summary>
+    public async Task<IReadOnlyDictionary<string, decimal>> ReadCreditAlertsAsync(CustomerId customerId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT credit_type, threshold FROM credit_alerts WHERE customer_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        var alerts = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            alerts[reader.GetString(0)] = reader.GetDecimal(1);
+        }
+
+        return alerts;
+    }
+
+    /// <summary>Sets the customer's low-balance threshold for a credit type.</summary>
+    public async Task UpsertCreditAlertAsync(CustomerId customerId, string creditType, decimal threshold, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO credit_alerts (customer_id, credit_type, threshold, updated_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (customer_id, credit_type) DO UPDATE SET threshold = EXCLUDED.threshold, updated_at = EXCLUDED.updated_at
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = creditType });
+        command.Parameters.Add(new NpgsqlParameter<decimal> { TypedValue = threshold });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at.ToUniversalTime() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>The customer's latest version (its highest entry number), 0 before its first entry.</summary>
     public async Task<long> ReadVersionAsync(CustomerId customerId, CancellationToken cancellationToken = default)
     {

@@ -10,7 +10,7 @@ using Npgsql;
 namespace CreditLedger.Gateway.Tests.Api;
 
 /// <summary>The all-in-one host in memory (WebApplicationFactory) on a database of its own, with a known bootstrap admin key.</summary>
-public class ApiFixture : IAsyncLifetime
+public class ApiFixture : IAsyncLifetime, IAsyncDisposable
 {
     public const string AdminKey = "clk_test_bootstrap_admin_key_0123456789";
 
@@ -38,11 +38,17 @@ public class ApiFixture : IAsyncLifetime
         _ = _factory.Server;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await _factory.DisposeAsync();
         await DataSource.DisposeAsync();
         await TestPostgres.DropDatabaseAsync(ConnectionString);
+    }
+
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        await DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>A client sending <paramref name="key"/> (the admin key by default; null sends none).</summary>

@@ -1,0 +1,234 @@
+using System.Text.Json;
+using CreditLedger.Domain;
+using CreditLedger.Gateway.Api.Wire;
+using CreditLedger.Gateway.Auth;
+using CreditLedger.Silo.Webhooks;
+using CreditLedger.Storage.Webhooks;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CreditLedger.Gateway.Api;
+
+/// <summary><c>/v1/webhook-endpoints</c> (admin only): subscribe a URL to events, list, read, delete, and see its deliveries.</summary>
+public static class WebhookEndpointEndpoints
+{
+    private const string CursorKind = "webhooks";
+    private const string DeliveriesCursorKind = "deliveries";
+    private const int MaxDescriptionLength = 500;
+
+    /// <summary>Maps the routes.</summary>
+    public static RouteGroupBuilder MapWebhookEndpointEndpoints(this RouteGroupBuilder v1)
+    {
+        var endpoints = v1.MapGroup("/webhook-endpoints").WithTags("Webhooks").RequireScope(Scopes.Admin);
+
+        endpoints.MapPost("/", CreateAsync)
+            .WithName("CreateWebhookEndpoint")
+            .WithSummary("Subscribe a URL to credit events")
+            .WithDescription("Events are POSTed signed per Standard Webhooks with the `secret` returned here only. Empty or absent `events` subscribes to all. Loopback and private targets are refused unless CreditLedger:Webhooks:AllowPrivateTargets is on.")
+            .Accepts<WebhookEndpointBody>("application/json")
+            .Produces<WebhookEndpointResponse>(StatusCodes.Status201Created)
+            .WithProblems(400, 413, 415);
+
+        endpoints.MapGet("/", ListAsync)
+            .WithName("ListWebhookEndpoints")
+            .WithSummary("List webhook endpoints (never their secrets)")
+            .Produces<PageResponse<WebhookEndpointResponse>>()
+            .WithProblems(400);
+
+        endpoints.MapGet("/{endpointId}", GetAsync)
+            .WithName("GetWebhookEndpoint")
+            .WithSummary("Get a webhook endpoint")
+            .Produces<WebhookEndpointResponse>()
+            .WithProblems(400, 404);
+
+        endpoints.MapDelete("/{endpointId}", DeleteAsync)
+            .WithName("DeleteWebhookEndpoint")
+            .WithSummary("Delete a webhook endpoint and its delivery log")
+            .Produces<WebhookEndpointResponse>()
+            .WithProblems(400, 404);
+
+        endpoints.MapGet("/{endpointId}/deliveries", DeliveriesAsync)
+            .WithName("ListWebhookDeliveries")
+            .WithSummary("List an endpoint's deliveries, newest first, with every attempt")
+            .WithDescription("Each attempt has its status code or error, duration, and the next retry.")
+            .Produces<PageResponse<DeliveryResponse>>()
+            .WithProblems(400, 404);
+
+        return v1;
+    }
+
+    private static async Task<Results<JsonHttpResult<WebhookEndpointResponse>, JsonHttpResult<Problem>>> CreateAsync(
+        HttpRequest request, WebhookStore store, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
+    {
+        var (document, problem) = await RequestBody.ReadAsync(request);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (document)
+        {
+            var fields = new RequestFields(document!.RootElement, "url", "events", "description");
+            var url = fields.Text("url", required: true, WebhookTargets.MaxUrlLength);
+            Uri? target = null;
+            if (url is not null && !WebhookTargets.TryValidate(url, options.Value.AllowPrivateTargets, out target, out var error))
+            {
+                fields.Error("url", error);
+            }
+
+            var events = new List<string>();
+            if (fields.Has("events"))
+            {
+                var items = document.RootElement.GetProperty("events");
+                if (items.ValueKind != JsonValueKind.Array || items.GetArrayLength() > CreditEventType.All.Count)
+                {
+                    fields.Error("events", "Must be an array of event types.");
+                }
+                else
+                {
+                    foreach (var item in items.EnumerateArray())
+                    {
+                        var type = item.ValueKind == JsonValueKind.String ? item.GetString() : null;
+                        if (type is null || !CreditEventType.All.Contains(type) || events.Contains(type))
+                        {
+                            fields.Error("events", $"Each event type once, from: {string.Join(", ", CreditEventType.All)}.");
+                            break;
+                        }
+
+                        events.Add(type);
+                    }
+                }
+            }
+
+            var description = fields.Has("description") ? document.RootElement.GetProperty("description") : default;
+            var note = string.Empty;
+            if (fields.Has("description"))
+            {
+                if (description.ValueKind != JsonValueKind.String || description.GetString()!.Length > MaxDescriptionLength)
+                {
+                    fields.Error("description", $"Must be a string of at most {MaxDescriptionLength} characters.");
+                }
+                else
+                {
+                    note = description.GetString()!;
+                }
+            }
+
+            if (!fields.IsValid)
+            {
+                return fields.Problem();
+            }
+
+            var secret = WebhookSecrets.New();
+            var endpoint = await store.CreateEndpointAsync(WebhookSecrets.NewEndpointId(), target!.ToString(), note, events, secret, cancellationToken);
+            return TypedResults.Json(Response(endpoint, secret), GatewayJsonContext.Default.WebhookEndpointResponse, statusCode: StatusCodes.Status201Created);
+        }
+    }
+
+    private static async Task<Results<JsonHttpResult<PageResponse<WebhookEndpointResponse>>, JsonHttpResult<Problem>>> ListAsync(
+        HttpRequest request, WebhookStore store, CancellationToken cancellationToken)
+    {
+        if (!ApiRequest.TryLimit(request, out var limit, out var badLimit))
+        {
+            return badLimit!;
+        }
+
+        string? after = null;
+        var cursor = request.Query["cursor"].ToString();
+        if (cursor.Length > 0)
+        {
+            if (!Cursor.TryDecode(cursor, CursorKind, out string position))
+            {
+                return Problems.Validation("cursor", "Not a cursor this list returned.");
+            }
+
+            after = position;
+        }
+
+        var page = await store.ListEndpointsAsync(after, limit + 1, cancellationToken);
+        var items = page.Take(limit).Select(e => Response(e, null)).ToList();
+        var next = page.Count > limit ? Cursor.Encode(CursorKind, items[^1].Id) : null;
+        return TypedResults.Json(new PageResponse<WebhookEndpointResponse>(items, next), GatewayJsonContext.Default.PageResponseWebhookEndpointResponse);
+    }
+
+    private static async Task<Results<JsonHttpResult<WebhookEndpointResponse>, JsonHttpResult<Problem>>> GetAsync(
+        string endpointId, WebhookStore store, CancellationToken cancellationToken)
+    {
+        if (ApiRequest.CheckId("endpointId", endpointId) is { } badId)
+        {
+            return badId;
+        }
+
+        var endpoint = await store.FindEndpointAsync(endpointId, cancellationToken);
+        return endpoint is null
+            ? NotFound(endpointId)
+            : TypedResults.Json(Response(endpoint, null), GatewayJsonContext.Default.WebhookEndpointResponse);
+    }
+
+    private static async Task<Results<JsonHttpResult<WebhookEndpointResponse>, JsonHttpResult<Problem>>> DeleteAsync(
+        string endpointId, WebhookStore store, CancellationToken cancellationToken)
+    {
+        if (ApiRequest.CheckId("endpointId", endpointId) is { } badId)
+        {
+            return badId;
+        }
+
+        var endpoint = await store.FindEndpointAsync(endpointId, cancellationToken);
+        if (endpoint is null || !await store.DeleteEndpointAsync(endpointId, cancellationToken))
+        {
+            return NotFound(endpointId);
+        }
+
+        return TypedResults.Json(Response(endpoint, null), GatewayJsonContext.Default.WebhookEndpointResponse);
+    }
+
+    private static async Task<Results<JsonHttpResult<PageResponse<DeliveryResponse>>, JsonHttpResult<Problem>>> DeliveriesAsync(
+        string endpointId, HttpRequest request, WebhookStore store, CancellationToken cancellationToken)
+    {
+        if (ApiRequest.CheckId("endpointId", endpointId) is { } badId)
+        {
+            return badId;
+        }
+
+        if (!ApiRequest.TryLimit(request, out var limit, out var badLimit))
+        {
+            return badLimit!;
+        }
+
+        long? before = null;
+        var cursor = request.Query["cursor"].ToString();
+        if (cursor.Length > 0)
+        {
+            if (!Cursor.TryDecode(cursor, DeliveriesCursorKind, out long position))
+            {
+                return Problems.Validation("cursor", "Not a cursor this list returned.");
+            }
+
+            before = position;
+        }
+
+        if (await store.FindEndpointAsync(endpointId, cancellationToken) is null)
+        {
+            return NotFound(endpointId);
+        }
+
+        var page = await store.ListDeliveriesAsync(endpointId, before, limit + 1, cancellationToken);
+        var items = page.Take(limit).Select(d => new DeliveryResponse(
+            d.DeliveryId,
+            d.EventId,
+            d.EventType,
+            d.Status,
+            d.Attempts,
+            d.NextAttemptAt,
+            d.CreatedAt,
+            d.AttemptLog.Select(a => new AttemptResponse(a.Attempt, a.AttemptedAt, a.StatusCode, a.Error, a.DurationMs, a.NextRetryAt)).ToList())).ToList();
+        var next = page.Count > limit ? Cursor.Encode(DeliveriesCursorKind, items[^1].Id) : null;
+        return TypedResults.Json(new PageResponse<DeliveryResponse>(items, next), GatewayJsonContext.Default.PageResponseDeliveryResponse);
+    }
+
+    private static JsonHttpResult<Problem> NotFound(string endpointId) =>
+        Problems.Create("webhook_endpoint_not_found", $"No webhook endpoint has the id {endpointId}.");
+
+    private static WebhookEndpointResponse Response(WebhookEndpointRecord endpoint, string? secret) =>
+        new(endpoint.EndpointId, endpoint.Url, endpoint.Events, endpoint.Description, endpoint.Status, endpoint.CreatedAt, endpoint.DisabledAt, secret);
+}
