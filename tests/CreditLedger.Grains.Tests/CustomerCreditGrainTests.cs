@@ -163,6 +163,11 @@ public sealed class CustomerCreditGrainTests(GrainFixture fixture) : IClassFixtu
             await fixture.StringsAsync("SELECT seq || ' ' || kind || ' inv:' || coalesce(invoice_id, '') FROM ledger_entries WHERE customer_id = $1 ORDER BY seq", customerId));
         var usd = Assert.Single((await grain.GetBalancesAsync(30)).Balances);
         Assert.Equal((15m, 25m), (usd.Available, usd.Pending));
+
+        // The rolled-back attempt left no event; the committed retry has its own.
+        Assert.Equal(
+            ["1 account.credits.granted", "3 account.credits.applied"],
+            await fixture.StringsAsync("SELECT version || ' ' || event_type FROM outbox WHERE customer_id = $1 ORDER BY version, event_type", customerId));
     }
 
     [Fact]

@@ -25,9 +25,15 @@ public class ApiFixture : IAsyncLifetime, IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; private set; } = null!;
 
+    /// <summary>The host's services (the grain factory, stores).</summary>
+    public IServiceProvider Services => _factory.Services;
+
+    /// <summary>A database to use instead of a new one (kept afterwards); for tests that restart the host on the same data.</summary>
+    protected virtual string? ExistingDatabase => null;
+
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestPostgres.CreateMigratedDatabaseAsync("api");
+        ConnectionString = ExistingDatabase ?? await TestPostgres.CreateMigratedDatabaseAsync("api");
         DataSource = NpgsqlDataSource.Create(ConnectionString);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
             .UseSetting("ConnectionStrings:Ledger", ConnectionString)
@@ -42,7 +48,10 @@ public class ApiFixture : IAsyncLifetime, IAsyncDisposable
     {
         await _factory.DisposeAsync();
         await DataSource.DisposeAsync();
-        await TestPostgres.DropDatabaseAsync(ConnectionString);
+        if (ExistingDatabase is null)
+        {
+            await TestPostgres.DropDatabaseAsync(ConnectionString);
+        }
     }
 
     async ValueTask IAsyncDisposable.DisposeAsync()
@@ -104,6 +113,19 @@ public class ApiFixture : IAsyncLifetime, IAsyncDisposable
         }
 
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<List<string>> StringsAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
     }
 
     /// <summary>Everything the ledger holds, as one number per table: equal before and after means nothing changed.</summary>

@@ -30,7 +30,15 @@ public sealed class AuthMatrixTests(ApiFixture api) : IClassFixture<ApiFixture>
         ["POST pay"] = ("invoices:write", (_, s) => Request("POST", $"/v1/customers/{s.Customer}/invoices/inv_pay/pay")),
         ["POST void invoice"] = ("invoices:write", (_, s) => Request("POST", $"/v1/customers/{s.Customer}/invoices/inv_void/void")),
         ["GET invoice"] = ("read", (_, s) => Request("GET", $"/v1/customers/{s.Customer}/invoices/inv_pay")),
+        ["PUT credit-alerts"] = ("credits:write", (_, s) => Request("PUT", $"/v1/customers/{s.Customer}/credit-alerts/USD", """{"threshold":"10.00"}""")),
+        ["POST /v1/webhook-endpoints"] = ("admin", (_, _) => Request("POST", "/v1/webhook-endpoints", WebhookBody)),
+        ["GET /v1/webhook-endpoints"] = ("admin", (_, _) => Request("GET", "/v1/webhook-endpoints")),
+        ["GET /v1/webhook-endpoints/{id}"] = ("admin", (_, s) => Request("GET", $"/v1/webhook-endpoints/{s.EndpointId}")),
+        ["GET /v1/webhook-endpoints/{id}/deliveries"] = ("admin", (_, s) => Request("GET", $"/v1/webhook-endpoints/{s.EndpointId}/deliveries")),
+        ["DELETE /v1/webhook-endpoints/{id}"] = ("admin", async (a, _) => await Request("DELETE", $"/v1/webhook-endpoints/{await NewEndpointAsync(a)}")),
     };
+
+    private const string WebhookBody = """{"url":"https://hooks.example.com/credits","events":["account.credits.granted"]}""";
 
     private const string GrantBody = """{"type":"monetary","amount":"5.00","currency":"USD","reason":"Matrix"}""";
 
@@ -107,7 +115,14 @@ public sealed class AuthMatrixTests(ApiFixture api) : IClassFixture<ApiFixture>
         return grant.Str("grantId");
     }
 
-    private sealed record Setup(string Customer, string GrantId, string SpareKeyId, Dictionary<string, string?> Keys)
+    private static async Task<string> NewEndpointAsync(ApiFixture api)
+    {
+        using var admin = api.Client();
+        var endpoint = await (await admin.PostAsync("/v1/webhook-endpoints", ApiFixture.Raw(WebhookBody))).JsonAsync(HttpStatusCode.Created);
+        return endpoint.Str("id");
+    }
+
+    private sealed record Setup(string Customer, string GrantId, string SpareKeyId, string EndpointId, Dictionary<string, string?> Keys)
     {
         public static async Task<Setup> CreateAsync(ApiFixture api)
         {
@@ -130,7 +145,7 @@ public sealed class AuthMatrixTests(ApiFixture api) : IClassFixture<ApiFixture>
                 keys[scope] = await api.KeyAsync("matrix-" + scope, scope);
             }
 
-            return new Setup(customer, grantId, spare.Str("id"), keys);
+            return new Setup(customer, grantId, spare.Str("id"), await NewEndpointAsync(api), keys);
         }
     }
 }
