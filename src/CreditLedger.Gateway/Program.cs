@@ -7,6 +7,7 @@ using CreditLedger.Silo.Webhooks;
 using CreditLedger.Storage;
 using CreditLedger.Storage.Keys;
 using CreditLedger.Storage.Ledger;
+using CreditLedger.Storage.Reports;
 using CreditLedger.Storage.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -63,6 +64,7 @@ if (servesApi)
     builder.Services.AddSingleton(sp => new ApiKeyStore(sp.GetRequiredService<LedgerDatabase>().DataSource, sp.GetRequiredService<TimeProvider>()));
     builder.Services.AddSingleton(sp => new LedgerQueries(sp.GetRequiredService<LedgerDatabase>().DataSource));
     builder.Services.AddSingleton(sp => new WebhookStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
+    builder.Services.TryAddSingleton(sp => new ReportStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
     builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
     builder.Services.AddCreditLedgerAuth();
     builder.Services.AddCreditLedgerOpenApi();

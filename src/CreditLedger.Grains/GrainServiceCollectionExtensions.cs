@@ -1,5 +1,7 @@
 using CreditLedger.Storage;
+using CreditLedger.Grains.Reports;
 using CreditLedger.Storage.Ledger;
+using CreditLedger.Storage.Reports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -27,6 +29,16 @@ public static class GrainServiceCollectionExtensions
         services.TryAddSingleton<IGrantIdGenerator, RandomGrantIdGenerator>();
         services.TryAddSingleton(sp => new LedgerQueries(sp.GetRequiredService<LedgerDatabase>().DataSource));
         services.TryAddSingleton<ILedgerWriter>(sp => new PostgresLedgerWriter(sp.GetRequiredService<LedgerDatabase>().DataSource));
+        services.TryAddSingleton(sp => new ReportStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
+        services.AddOptions<ReportOptions>()
+            .BindConfiguration(ReportOptions.SectionName)
+            .Validate(o =>
+            {
+                o.Validate();
+                return true;
+            })
+            .ValidateOnStart();
+        services.AddHostedService<ReportKeeper>();
         return services;
     }
 }

@@ -17,6 +17,7 @@ public static class ApiEndpoints
         v1.MapInvoiceEndpoints();
         v1.MapCreditAlertEndpoints();
         v1.MapWebhookEndpointEndpoints();
+        v1.MapReportEndpoints();
         return endpoints;
     }
 

@@ -27,4 +27,5 @@ namespace CreditLedger.Gateway.Api;
 [JsonSerializable(typeof(PageResponse<DeliveryResponse>))]
 [JsonSerializable(typeof(CreditAlertBody))]
 [JsonSerializable(typeof(CreditAlertResponse))]
+[JsonSerializable(typeof(ReportResponse))]
 public sealed partial class GatewayJsonContext : JsonSerializerContext;

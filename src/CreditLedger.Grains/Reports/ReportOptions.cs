@@ -1,0 +1,29 @@
+namespace CreditLedger.Grains.Reports;
+
+/// <summary>Settings of the credits report's aggregation (section <c>CreditLedger:Reports</c>).</summary>
+public sealed class ReportOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "CreditLedger:Reports";
+
+    /// <summary>Whether silos keep the reporting grain running (default true).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Entries folded per transaction (default 5,000).</summary>
+    public int BatchSize { get; set; } = 5_000;
+
+    /// <summary>How often the grain looks for new entries once caught up (default 250 ms).</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often each silo makes sure the reporting grain is running (default 5 s).</summary>
+    public TimeSpan KeeperInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Checks the settings; throws naming the one that is wrong.</summary>
+    public void Validate()
+    {
+        if (BatchSize < 1 || Interval <= TimeSpan.Zero || KeeperInterval <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{SectionName}: BatchSize, Interval and KeeperInterval must be positive.");
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Data.Common;
+using CreditLedger.Contracts.Reports;
+using CreditLedger.Storage.Reports;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CreditLedger.Grains.Reports;
+
+/// <summary>
+/// Folds committed ledger entries into the credits report. A timer (which keeps the activation alive) runs one
+/// catch-up at a time: batches of entries, each folded with its checkpoint in one transaction by
+/// <see cref="ReportStore"/>, until the report has caught up. A crash loses nothing: the next activation
+/// starts from the stored checkpoint.
+/// </summary>
+public sealed partial class ReportingGrain(ReportStore store, IOptions<ReportOptions> options, ILogger<ReportingGrain> logger)
+    : Grain, IReportingGrain
+{
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(
+            static (grain, cancellation) => grain.TickAsync(cancellation),
+            this,
+            new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = options.Value.Interval, KeepAlive = true });
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task EnsureRunningAsync() => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task<long> CatchUpAsync() => CatchUpAsync(CancellationToken.None);
+
+    private async Task<long> CatchUpAsync(CancellationToken cancellationToken)
+    {
+        long total = 0;
+        int folded;
+        do
+        {
+            folded = await store.AggregateNextBatchAsync(options.Value.BatchSize, cancellationToken);
+            total += folded;
+        }
+        while (folded == options.Value.BatchSize);
+
+        return total;
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CatchUpAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is DbException or TimeoutException or InvalidOperationException)
+        {
+            LogAggregationFailed(logger, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Credits report aggregation failed; the next tick retries from the checkpoint")]
+    private static partial void LogAggregationFailed(ILogger logger, Exception exception);
+}

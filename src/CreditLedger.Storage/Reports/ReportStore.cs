@@ -1,0 +1,168 @@
+using System.Text;
+using CreditLedger.Domain;
+using Npgsql;
+
+namespace CreditLedger.Storage.Reports;
+
+/// <summary>
+/// The credits report in PostgreSQL: <see cref="AggregateNextBatchAsync"/> folds the next committed ledger entries
+/// into the aggregates and moves the checkpoint in one transaction (exactly once, whatever crashes), and
+/// <see cref="QueryAsync"/> reads the aggregates back by credit type, customer or day.
+/// </summary>
+public sealed class ReportStore(NpgsqlDataSource dataSource)
+{
+    private const string Aggregate = """
+        WITH batch AS (
+            SELECT tx_id, customer_id, seq, kind, credit_type, amount, available_after,
+                   coalesce((data ->> 'consumed')::numeric, 0) AS consumed, (occurred_at AT TIME ZONE 'UTC')::date AS day
+            FROM ledger_entries
+            WHERE (tx_id, customer_id, seq) > ($1::xid8, $2, $3) AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY tx_id, customer_id, seq
+            LIMIT $4
+        ), daily AS (
+            INSERT INTO report_daily AS r (day, customer_id, credit_type, granted, applied, consumed, reinstated, expired, voided)
+            SELECT day, customer_id, credit_type,
+                   coalesce(sum(amount) FILTER (WHERE kind = 'granted'), 0),
+                   coalesce(-sum(amount) FILTER (WHERE kind = 'applied'), 0),
+                   coalesce(sum(consumed) FILTER (WHERE kind = 'paid'), 0),
+                   coalesce(sum(amount) FILTER (WHERE kind = 'reinstated'), 0),
+                   coalesce(-sum(amount) FILTER (WHERE kind = 'expired'), 0),
+                   coalesce(-sum(amount) FILTER (WHERE kind = 'voided'), 0)
+            FROM batch GROUP BY day, customer_id, credit_type
+            ON CONFLICT (day, customer_id, credit_type) DO UPDATE SET
+                granted = r.granted + EXCLUDED.granted, applied = r.applied + EXCLUDED.applied,
+                consumed = r.consumed + EXCLUDED.consumed, reinstated = r.reinstated + EXCLUDED.reinstated,
+                expired = r.expired + EXCLUDED.expired, voided = r.voided + EXCLUDED.voided
+        ), balances AS (
+            INSERT INTO report_balances AS b (customer_id, credit_type, available, version)
+            SELECT DISTINCT ON (customer_id, credit_type) customer_id, credit_type, available_after, seq
+            FROM batch ORDER BY customer_id, credit_type, seq DESC
+            ON CONFLICT (customer_id, credit_type) DO UPDATE SET available = EXCLUDED.available, version = EXCLUDED.version
+            WHERE b.version < EXCLUDED.version
+        ), last AS (
+            SELECT tx_id, customer_id, seq FROM batch ORDER BY tx_id DESC, customer_id DESC, seq DESC LIMIT 1
+        ), moved AS (
+            UPDATE report_checkpoint c SET tx_id = last.tx_id, customer_id = last.customer_id, seq = last.seq, updated_at = now()
+            FROM last WHERE c.name = 'credits'
+        )
+        SELECT count(*) FROM batch
+        """;
+
+    /// <summary>
+    /// Folds up to <paramref name="batchSize"/> entries after the checkpoint into the aggregates and moves the
+    /// checkpoint past them, in one transaction. The checkpoint row is locked first, so concurrent aggregators
+    /// take turns instead of counting an entry twice. Returns how many entries it folded (0: caught up).
+    /// </summary>
+    public async Task<int> AggregateNextBatchAsync(int batchSize, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        string txId, customerId;
+        long seq;
+        await using (var checkpoint = new NpgsqlCommand(
+            "SELECT tx_id::text, customer_id, seq FROM report_checkpoint WHERE name = 'credits' FOR UPDATE", connection, transaction))
+        await using (var reader = await checkpoint.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException("The report checkpoint row is missing; the schema is not migrated.");
+            }
+
+            (txId, customerId, seq) = (reader.GetString(0), reader.GetString(1), reader.GetInt64(2));
+        }
+
+        await using var aggregate = new NpgsqlCommand(Aggregate, connection, transaction);
+        aggregate.Parameters.Add(new NpgsqlParameter { Value = txId });
+        aggregate.Parameters.Add(new NpgsqlParameter { Value = customerId });
+        aggregate.Parameters.Add(new NpgsqlParameter { Value = seq });
+        aggregate.Parameters.Add(new NpgsqlParameter { Value = batchSize });
+        var folded = (int)(long)(await aggregate.ExecuteScalarAsync(cancellationToken))!;
+        await transaction.CommitAsync(cancellationToken);
+        return folded;
+    }
+
+    /// <summary>
+    /// How far behind the ledger the aggregates are: the recording time of the oldest entry not yet folded in,
+    /// or null when every entry is.
+    /// </summary>
+    public async Task<DateTimeOffset?> OldestPendingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT (SELECT min(e.recorded_at) FROM ledger_entries e WHERE (e.tx_id, e.customer_id, e.seq) > (c.tx_id, c.customer_id, c.seq))
+            FROM report_checkpoint c WHERE c.name = 'credits'
+            """);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DateTime utc ? new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)) : null;
+    }
+
+    /// <summary>The report rows for <paramref name="query"/>, ordered by their grouping keys.</summary>
+    public async Task<IReadOnlyList<ReportRow>> QueryAsync(ReportQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var keys = query.GroupBy switch
+        {
+            ReportGrouping.Customer => "customer_id, credit_type",
+            ReportGrouping.Day => "day, credit_type",
+            _ => "credit_type",
+        };
+        var filters = new StringBuilder();
+        if (query.CustomerId is not null)
+        {
+            filters.Append(" AND customer_id = $3");
+        }
+
+        if (query.CreditType is not null)
+        {
+            filters.Append(" AND credit_type = $4");
+        }
+
+        if (query.Kind is { } kind)
+        {
+            filters.Append(kind == CreditKind.Monetary ? " AND credit_type ~ '^[A-Z]{3}$'" : " AND credit_type !~ '^[A-Z]{3}$'");
+        }
+
+        var withAvailable = query.GroupBy != ReportGrouping.Day;
+        var sql = withAvailable
+            ? $"""
+               WITH flows AS (
+                   SELECT {keys}, sum(granted) AS granted, sum(applied) AS applied, sum(consumed) AS consumed,
+                          sum(reinstated) AS reinstated, sum(expired) AS expired, sum(voided) AS voided
+                   FROM report_daily WHERE day BETWEEN $1 AND $2{filters} GROUP BY {keys}
+               ), available AS (
+                   SELECT {keys}, sum(available) AS available FROM report_balances WHERE true{filters} GROUP BY {keys}
+               )
+               SELECT {(query.GroupBy == ReportGrouping.Customer ? "customer_id" : "NULL::text")}, NULL::date, credit_type,
+                      coalesce(f.granted, 0), coalesce(f.applied, 0), coalesce(f.consumed, 0), coalesce(f.reinstated, 0),
+                      coalesce(f.expired, 0), coalesce(f.voided, 0), coalesce(a.available, 0)
+               FROM flows f FULL JOIN available a USING ({keys})
+               ORDER BY {keys}
+               """
+            : $"""
+               SELECT NULL::text, day, credit_type, sum(granted), sum(applied), sum(consumed), sum(reinstated), sum(expired), sum(voided), NULL::numeric
+               FROM report_daily WHERE day BETWEEN $1 AND $2{filters} GROUP BY {keys} ORDER BY {keys}
+               """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = query.From });
+        command.Parameters.Add(new NpgsqlParameter { Value = query.To });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.CustomerId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.CreditType ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        var rows = new List<ReportRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new ReportRow(
+                reader.GetString(2),
+                reader.IsDBNull(0) ? null : reader.GetString(0),
+                reader.IsDBNull(1) ? null : reader.GetFieldValue<DateOnly>(1),
+                reader.GetDecimal(3),
+                reader.GetDecimal(4),
+                reader.GetDecimal(5),
+                reader.GetDecimal(6),
+                reader.GetDecimal(7),
+                reader.GetDecimal(8),
+                reader.IsDBNull(9) ? null : reader.GetDecimal(9)));
+        }
+
+        return rows;
+    }
+}
