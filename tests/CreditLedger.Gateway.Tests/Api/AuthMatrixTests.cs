@@ -30,6 +30,7 @@ public sealed class AuthMatrixTests(ApiFixture api) : IClassFixture<ApiFixture>
         ["POST pay"] = ("invoices:write", (_, s) => Request("POST", $"/v1/customers/{s.Customer}/invoices/inv_pay/pay")),
         ["POST void invoice"] = ("invoices:write", (_, s) => Request("POST", $"/v1/customers/{s.Customer}/invoices/inv_void/void")),
         ["GET invoice"] = ("read", (_, s) => Request("GET", $"/v1/customers/{s.Customer}/invoices/inv_pay")),
+        ["GET /v1/reports/credits"] = ("read", (_, _) => Request("GET", "/v1/reports/credits")),
         ["PUT credit-alerts"] = ("credits:write", (_, s) => Request("PUT", $"/v1/customers/{s.Customer}/credit-alerts/USD", """{"threshold":"10.00"}""")),
         ["POST /v1/webhook-endpoints"] = ("admin", (_, _) => Request("POST", "/v1/webhook-endpoints", WebhookBody)),
         ["GET /v1/webhook-endpoints"] = ("admin", (_, _) => Request("GET", "/v1/webhook-endpoints")),

@@ -16,7 +16,7 @@ public sealed class OpenApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         "GET /v1/customers/{customerId}/credit-balances", "GET /v1/customers/{customerId}/credit-transactions",
         "POST /v1/customers/{customerId}/invoices/{invoiceId}/apply-credits", "POST /v1/customers/{customerId}/invoices/{invoiceId}/pay",
         "POST /v1/customers/{customerId}/invoices/{invoiceId}/void", "GET /v1/customers/{customerId}/invoices/{invoiceId}",
-        "PUT /v1/customers/{customerId}/credit-alerts/{creditType}",
+        "PUT /v1/customers/{customerId}/credit-alerts/{creditType}", "GET /v1/reports/credits",
         "POST /v1/webhook-endpoints", "GET /v1/webhook-endpoints", "GET /v1/webhook-endpoints/{endpointId}",
         "DELETE /v1/webhook-endpoints/{endpointId}", "GET /v1/webhook-endpoints/{endpointId}/deliveries",
     ];
