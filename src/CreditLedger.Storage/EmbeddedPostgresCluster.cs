@@ -252,7 +252,7 @@ public sealed partial class EmbeddedPostgresCluster
         for (var attempt = 1; ; attempt++)
         {
             var port = _options.Port > 0 ? _options.Port : FreeLoopbackPort();
-            var serverOptions = $"-p {port.ToString(CultureInfo.InvariantCulture)}";
+            var serverOptions = $"-p {port.ToString(CultureInfo.InvariantCulture)} -c max_connections={_options.MaxConnections.ToString(CultureInfo.InvariantCulture)}";
             if (!_options.Durable)
             {
                 serverOptions += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";

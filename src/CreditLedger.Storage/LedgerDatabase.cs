@@ -16,6 +16,12 @@ public sealed partial class LedgerDatabase : IHostedService, IAsyncDisposable
     /// <summary>The configuration key of the connection string.</summary>
     public const string ConnectionStringName = "Ledger";
 
+    /// <summary>
+    /// The connection pool size when the connection string does not set <c>Maximum Pool Size</c>: 50, so that a
+    /// burst of requests waits for a pooled connection instead of exhausting the server's connection slots.
+    /// </summary>
+    public const int DefaultMaxPoolSize = 50;
+
     private readonly IConfiguration _configuration;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -61,7 +67,14 @@ public sealed partial class LedgerDatabase : IHostedService, IAsyncDisposable
             LogUsingConfiguredServer(_logger);
         }
 
-        _dataSource = new NpgsqlDataSourceBuilder(connectionString)
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
+        _dataSource = new NpgsqlDataSourceBuilder(settings.ConnectionString)
         {
             Name = "ledger",
         }.Build();

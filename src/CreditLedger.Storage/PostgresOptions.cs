@@ -22,6 +22,12 @@ public sealed class PostgresOptions
     public string Database { get; set; } = "creditledger";
 
     /// <summary>
+    /// The most connections the server accepts (default 300): enough for several engine processes on one
+    /// machine (each pools at most <see cref="LedgerDatabase.DefaultMaxPoolSize"/>) and their tools.
+    /// </summary>
+    public int MaxConnections { get; set; } = 300;
+
+    /// <summary>
     /// Whether commits are flushed to disk (fsync). Default true; throwaway test clusters turn it off.
     /// </summary>
     public bool Durable { get; set; } = true;

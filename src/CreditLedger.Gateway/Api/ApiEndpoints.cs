@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace CreditLedger.Gateway.Api;
 
 /// <summary>The HTTP API v1 as a whole: its routes, and the errors no route answers itself.</summary>
-public static class ApiEndpoints
+public static partial class ApiEndpoints
 {
     /// <summary>Maps every <c>/v1</c> route.</summary>
     public static IEndpointRouteBuilder MapCreditLedgerApi(this IEndpointRouteBuilder endpoints)
@@ -46,9 +46,11 @@ public static class ApiEndpoints
                     case LedgerUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
                         or System.Data.Common.DbException or OperationCanceledException when !context.RequestAborted.IsCancellationRequested:
                         context.Response.Headers.RetryAfter = "1";
+                        LogUnavailable(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiEndpoints)), exception, context.Request.Path);
                         await Problems.WriteAsync(context, "unavailable", "Storage or the cluster is unavailable; retry with the same Idempotency-Key or invoice id.");
                         break;
                     default:
+                        LogInternalError(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiEndpoints)), exception, context.Request.Path);
                         await Problems.WriteAsync(context, "internal_error", $"An internal error occurred; quote request id {context.TraceIdentifier}.");
                         break;
                 }
@@ -79,4 +81,10 @@ public static class ApiEndpoints
 
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503 to {Path}: storage or the cluster is unavailable")]
+    private static partial void LogUnavailable(ILogger logger, Exception? exception, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Answered 500 to {Path}")]
+    private static partial void LogInternalError(ILogger logger, Exception? exception, string path);
 }
