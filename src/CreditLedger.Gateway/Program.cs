@@ -11,7 +11,9 @@ using CreditLedger.Storage.Reports;
 using CreditLedger.Storage.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings files ship next to the program, so it reads them wherever it is started from; data folders stay
+// relative to the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 HostRole role;
 OrleansSettings orleans;

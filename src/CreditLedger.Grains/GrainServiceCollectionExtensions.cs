@@ -4,6 +4,7 @@ using CreditLedger.Storage.Ledger;
 using CreditLedger.Storage.Reports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace CreditLedger.Grains;
 
@@ -28,7 +29,8 @@ public static class GrainServiceCollectionExtensions
         services.TryAddKeyedSingleton(LedgerClock.ServiceKey, TimeProvider.System);
         services.TryAddSingleton<IGrantIdGenerator, RandomGrantIdGenerator>();
         services.TryAddSingleton(sp => new LedgerQueries(sp.GetRequiredService<LedgerDatabase>().DataSource));
-        services.TryAddSingleton<ILedgerWriter>(sp => new PostgresLedgerWriter(sp.GetRequiredService<LedgerDatabase>().DataSource));
+        services.AddOptions<LedgerWriterOptions>().BindConfiguration(LedgerWriterOptions.SectionName);
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<LedgerWriterOptions>>().Value.Create(sp.GetRequiredService<LedgerDatabase>().DataSource));
         services.TryAddSingleton(sp => new ReportStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
         services.AddOptions<ReportOptions>()
             .BindConfiguration(ReportOptions.SectionName)

@@ -46,8 +46,48 @@ public sealed class PostgresLedgerWriter(NpgsqlDataSource dataSource) : ILedgerW
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var customerId = append.CustomerId.Value;
+        var invoiceUpdate = AddCommands(batch, append);
+        if (batch.BatchCommands.Count == 0)
+        {
+            return AppendOutcome.Committed;
+        }
 
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return OutcomeOf(e);
+        }
+
+        if (invoiceUpdate is { RecordsAffected: 0 })
+        {
+            // The invoice left pending behind this writer's back: its memory is stale.
+            await transaction.RollbackAsync(cancellationToken);
+            return AppendOutcome.VersionConflict;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return AppendOutcome.Committed;
+    }
+
+    /// <summary>The outcome a unique violation means: which key another writer already holds.</summary>
+    internal static AppendOutcome OutcomeOf(PostgresException violation) => violation.ConstraintName switch
+    {
+        "invoices_pkey" => AppendOutcome.InvoiceExists,
+        "idempotency_records_pkey" => AppendOutcome.IdempotencyKeyExists,
+        _ => AppendOutcome.VersionConflict,
+    };
+
+    /// <summary>
+    /// Adds the statements of <paramref name="append"/> to <paramref name="batch"/>; returns the invoice update, whose
+    /// affected rows must be 1 for the append to stand, when there is one.
+    /// </summary>
+    internal static NpgsqlBatchCommand? AddCommands(NpgsqlBatch batch, LedgerAppend append)
+    {
+        var customerId = append.CustomerId.Value;
         if (append.Entries.Count > 0)
         {
             batch.BatchCommands.Add(EntriesCommand(customerId, append.Entries));
@@ -88,35 +128,7 @@ public sealed class PostgresLedgerWriter(NpgsqlDataSource dataSource) : ILedgerW
                 InsertIdempotency, customerId, record.Operation, record.Key, record.RequestHash, record.StatusCode, record.Response, record.Version));
         }
 
-        if (batch.BatchCommands.Count == 0)
-        {
-            return AppendOutcome.Committed;
-        }
-
-        try
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return e.ConstraintName switch
-            {
-                "invoices_pkey" => AppendOutcome.InvoiceExists,
-                "idempotency_records_pkey" => AppendOutcome.IdempotencyKeyExists,
-                _ => AppendOutcome.VersionConflict,
-            };
-        }
-
-        if (invoiceUpdate is { RecordsAffected: 0 })
-        {
-            // The invoice left pending behind this writer's back: its memory is stale.
-            await transaction.RollbackAsync(cancellationToken);
-            return AppendOutcome.VersionConflict;
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return AppendOutcome.Committed;
+        return invoiceUpdate;
     }
 
     private static NpgsqlBatchCommand EntriesCommand(string customerId, IReadOnlyList<LedgerEntry> entries)

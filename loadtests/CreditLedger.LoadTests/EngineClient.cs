@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace CreditLedger.LoadTests;
+
+/// <summary>The calls the scenarios make, over one pooled HttpClient.</summary>
+internal sealed class EngineClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public EngineClient(LoadOptions options)
+    {
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = options.Connections,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+        })
+        {
+            BaseAddress = options.Url,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Key);
+    }
+
+    public async Task SeedCustomerAsync(string customerId, CancellationToken cancellationToken)
+    {
+        using var put = await _http.PutAsync(new Uri($"/v1/customers/{customerId}", UriKind.Relative), Json("""{"name":"Load test"}"""), cancellationToken);
+        Ensure(put, HttpStatusCode.OK, HttpStatusCode.Created);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/customers/{customerId}/credit-grants")
+        {
+            Content = Json("""{"type":"monetary","amount":"1000000.00","currency":"USD","reason":"Load test","category":"paid"}"""),
+        };
+        request.Headers.Add("Idempotency-Key", $"seed-{customerId}");
+        using var grant = await _http.SendAsync(request, cancellationToken);
+        Ensure(grant, HttpStatusCode.Created);
+    }
+
+    /// <summary>Applies 1.00 USD; returns the status and, on 200, the credit applied.</summary>
+    public async Task<(int Status, decimal? Applied)> ApplyAsync(string customerId, string invoiceId, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsync(
+            new Uri($"/v1/customers/{customerId}/invoices/{invoiceId}/apply-credits", UriKind.Relative), Json("""{"currency":"USD","total":"1.00"}"""), cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return ((int)response.StatusCode, null);
+        }
+
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken));
+        return (200, decimal.Parse(body.RootElement.GetProperty("creditApplied").GetString()!, CultureInfo.InvariantCulture));
+    }
+
+    public async Task<int> BalancesAsync(string customerId, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(new Uri($"/v1/customers/{customerId}/credit-balances", UriKind.Relative), cancellationToken);
+        return (int)response.StatusCode;
+    }
+
+    public async Task<(int Status, string? GrantId)> GrantAsync(string customerId, string key, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/customers/{customerId}/credit-grants")
+        {
+            Content = Json("""{"type":"monetary","amount":"1.00","currency":"USD","reason":"Load test top-up","category":"promotional"}"""),
+        };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await _http.SendAsync(request, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            return ((int)response.StatusCode, null);
+        }
+
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken));
+        return (201, body.RootElement.GetProperty("grantId").GetString());
+    }
+
+    public async Task<int> VoidGrantAsync(string customerId, string grantId, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsync(
+            new Uri($"/v1/customers/{customerId}/credit-grants/{grantId}/void", UriKind.Relative), Json("""{"reason":"Load test"}"""), cancellationToken);
+        return (int)response.StatusCode;
+    }
+
+    /// <summary>The credits report's lag behind the ledger, in seconds.</summary>
+    public async Task<double?> ReportLagAsync(CancellationToken cancellationToken)
+    {
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        using var response = await _http.GetAsync(new Uri($"/v1/reports/credits?from={today}&to={today}", UriKind.Relative), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken));
+        return body.RootElement.GetProperty("lagSeconds").GetDouble();
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static void Ensure(HttpResponseMessage response, params HttpStatusCode[] expected)
+    {
+        if (!expected.Contains(response.StatusCode))
+        {
+            throw new InvalidOperationException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}.");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+
+namespace CreditLedger.LoadTests;
+
+/// <summary>The command line of the load generator.</summary>
+internal sealed record LoadOptions
+{
+    public Uri Url { get; init; } = new("http://127.0.0.1:5080");
+
+    public string? Key { get; init; }
+
+    public string Scenario { get; init; } = "apply";
+
+    public double Rate { get; init; } = 1000;
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+
+    public int Customers { get; init; } = 1000;
+
+    public int Connections { get; init; } = 64;
+
+    public bool FindMax { get; init; }
+
+    public double P99BoundMs { get; init; } = 10;
+
+    public string? Database { get; init; }
+
+    public string Output { get; init; } = Path.Combine("loadtests", "results", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+
+    public double MaxErrorRate { get; init; } = 0.001;
+
+    public const string Usage = """
+        CreditLedger load generator: seeds customers with grants, drives a scenario open loop (requests leave on a fixed
+        schedule whatever the answers do; latency counts from the scheduled instant), then checks the ledger.
+
+          --url URL              gateway (default http://127.0.0.1:5080)
+          --key KEY              API key with credits:write, invoices:write and read (or admin); default $CREDITLEDGER_KEY
+          --scenario NAME        apply (many customers) | hot (one customer) | mixed (80% apply, 15% balance reads, 5% grant/void)
+          --rate N               offered requests per second (default 1000)
+          --duration SECONDS     measured run length (default 30)
+          --warmup SECONDS       unmeasured run before it (default 3)
+          --customers N          customers to seed (default 1000)
+          --connections N        HTTP connections (default 64)
+          --find-max             step the rate up by 25% per run until p99 exceeds --p99-bound
+          --p99-bound MS         the p99 bound of --find-max (default 10)
+          --database CONNSTR     PostgreSQL of the engine, for the ledger check after the run (skipped without it)
+          --max-error-rate R     fail when more than this share of requests fail (default 0.001)
+          --out DIR              where summary.json and latency.svg go (default loadtests/results/<time>)
+        """;
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var options = new LoadOptions { Key = Environment.GetEnvironmentVariable("CREDITLEDGER_KEY") };
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            double Number() => double.Parse(Next(), CultureInfo.InvariantCulture);
+            options = args[i] switch
+            {
+                "--url" => options with { Url = new Uri(Next()) },
+                "--key" => options with { Key = Next() },
+                "--scenario" => options with { Scenario = Next() },
+                "--rate" => options with { Rate = Number() },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(Number()) },
+                "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Number()) },
+                "--customers" => options with { Customers = (int)Number() },
+                "--connections" => options with { Connections = (int)Number() },
+                "--find-max" => options with { FindMax = true },
+                "--p99-bound" => options with { P99BoundMs = Number() },
+                "--database" => options with { Database = Next() },
+                "--max-error-rate" => options with { MaxErrorRate = Number() },
+                "--out" => options with { Output = Next() },
+                _ => throw new ArgumentException($"Unknown option {args[i]}."),
+            };
+        }
+
+        if (options.Scenario is not ("apply" or "hot" or "mixed") || options.Rate <= 0 || options.Customers < 1 || options.Connections < 1
+            || options.Duration <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("--scenario must be apply, hot or mixed; --rate, --customers, --connections and --duration must be positive.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Key))
+        {
+            throw new ArgumentException("An API key is needed: --key or CREDITLEDGER_KEY.");
+        }
+
+        return options;
+    }
+}

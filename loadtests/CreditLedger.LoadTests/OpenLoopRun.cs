@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace CreditLedger.LoadTests;
+
+/// <summary>
+/// One open-loop run of a scenario: request i is due at start + i / rate, and is sent then whatever earlier
+/// requests are doing; its latency is measured from that due time. Applies that answered 200 are kept for the
+/// ledger check.
+/// </summary>
+internal sealed class OpenLoopRun(LoadOptions options, EngineClient engine, IReadOnlyList<string> customers, string runId)
+{
+    private readonly ConcurrentQueue<(string Customer, string GrantId)> _voidable = new();
+
+    public LatencyRecorder Latencies { get; } = new();
+
+    public ConcurrentBag<(string Customer, string Invoice, decimal Applied)> AppliedOk { get; } = [];
+
+    public ConcurrentBag<double> ReportLags { get; } = [];
+
+    public long Sent { get; private set; }
+
+    public TimeSpan Elapsed { get; private set; }
+
+    /// <summary>Runs for <paramref name="duration"/> at <paramref name="rate"/>; recording only when <paramref name="measure"/>.</summary>
+    public async Task RunAsync(double rate, TimeSpan duration, bool measure, Action<double>? progress, CancellationToken cancellationToken)
+    {
+        var total = (long)(rate * duration.TotalSeconds);
+        var clock = Stopwatch.StartNew();
+        var inFlight = new List<Task>(capacity: (int)Math.Min(total, 1_000_000));
+        using var lagSampler = new CancellationTokenSource();
+        var sampling = measure ? SampleReportLagAsync(lagSampler.Token) : Task.CompletedTask;
+        for (long i = 0; i < total && !cancellationToken.IsCancellationRequested; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / rate);
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+
+            inFlight.Add(SendAsync(i, clock, due, measure, cancellationToken));
+            if (i % 1000 == 0)
+            {
+                progress?.Invoke((double)i / total);
+            }
+        }
+
+        Sent += total;
+        await Task.WhenAll(inFlight);
+        Elapsed = clock.Elapsed;
+        await lagSampler.CancelAsync();
+        await sampling;
+        progress?.Invoke(1);
+    }
+
+    private async Task SendAsync(long i, Stopwatch clock, TimeSpan due, bool measure, CancellationToken cancellationToken)
+    {
+        string? error;
+        try
+        {
+            error = await OperationAsync(i, measure, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            error = e.HttpRequestError.ToString();
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            error = "timeout";
+        }
+
+        if (measure)
+        {
+            var latency = clock.Elapsed - due;
+            Latencies.Record((long)due.TotalSeconds, (long)(latency.TotalMilliseconds * 1000), error);
+        }
+    }
+
+    private async Task<string?> OperationAsync(long i, bool measure, CancellationToken cancellationToken)
+    {
+        var customer = options.Scenario == "hot" ? customers[0] : customers[(int)(i % customers.Count)];
+        var slot = i % 20;
+        if (options.Scenario == "mixed" && slot >= 16)
+        {
+            if (slot < 19)
+            {
+                return Error(await engine.BalancesAsync(customer, cancellationToken), 200);
+            }
+
+            if ((i / 20) % 2 == 1 && _voidable.TryDequeue(out var voidable))
+            {
+                return Error(await engine.VoidGrantAsync(voidable.Customer, voidable.GrantId, cancellationToken), 200);
+            }
+
+            var (status, grantId) = await engine.GrantAsync(customer, $"{runId}-g{i}", cancellationToken);
+            if (grantId is not null)
+            {
+                _voidable.Enqueue((customer, grantId));
+            }
+
+            return Error(status, 201);
+        }
+
+        var invoice = $"{runId}-{(measure ? "m" : "w")}{i}";
+        var (applyStatus, applied) = await engine.ApplyAsync(customer, invoice, cancellationToken);
+        if (applied is { } amount)
+        {
+            AppliedOk.Add((customer, invoice, amount));
+        }
+
+        return Error(applyStatus, 200);
+    }
+
+    private async Task SampleReportLagAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await engine.ReportLagAsync(cancellationToken) is { } lag)
+                {
+                    ReportLags.Add(lag);
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+        }
+    }
+
+    private static string? Error(int status, int expected) => status == expected ? null : $"HTTP {status}";
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using CreditLedger.LoadTests;
+using Spectre.Console;
+
+LoadOptions options;
+try
+{
+    options = LoadOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException or UriFormatException)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(LoadOptions.Usage);
+    return 2;
+}
+
+var runId = "lt" + DateTime.UtcNow.ToString("HHmmssfff", CultureInfo.InvariantCulture);
+using var engine = new EngineClient(options);
+var customers = Enumerable.Range(0, options.Scenario == "hot" ? 1 : options.Customers).Select(i => $"{runId}-c{i}").ToList();
+
+await AnsiConsole.Progress().StartAsync(async progress =>
+{
+    var seeding = progress.AddTask($"Seeding {customers.Count} customers", maxValue: customers.Count);
+    await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = options.Connections }, async (customer, cancellationToken) =>
+    {
+        await engine.SeedCustomerAsync(customer, cancellationToken);
+        seeding.Increment(1);
+    });
+});
+
+var rate = options.Rate;
+var exitCode = 0;
+while (true)
+{
+    var run = new OpenLoopRun(options, engine, customers, runId + "-" + rate.ToString("0", CultureInfo.InvariantCulture));
+    await AnsiConsole.Progress().StartAsync(async progress =>
+    {
+        var warmup = progress.AddTask($"Warm-up at {rate:0}/s", maxValue: 1);
+        await run.RunAsync(rate, options.Warmup, measure: false, p => warmup.Value = p, CancellationToken.None);
+        var measured = progress.AddTask($"{options.Scenario} at {rate:0}/s for {options.Duration.TotalSeconds:0} s", maxValue: 1);
+        await run.RunAsync(rate, options.Duration, measure: true, p => measured.Value = p, CancellationToken.None);
+    });
+
+    IReadOnlyList<string> failures = [];
+    bool? passed = null;
+    if (options.Database is { } database)
+    {
+        failures = await LedgerCheck.RunAsync(database, customers, run.AppliedOk.ToList());
+        passed = failures.Count == 0;
+    }
+
+    var summary = RunSummary.From(options, rate, run, passed, failures);
+    var folder = options.FindMax ? Path.Combine(options.Output, rate.ToString("0", CultureInfo.InvariantCulture)) : options.Output;
+    await summary.WriteAsync(folder, run);
+    Show(summary, folder);
+
+    var errorRate = summary.Requests == 0 ? 1 : (double)summary.Errors / summary.Requests;
+    if (passed == false || errorRate > options.MaxErrorRate)
+    {
+        exitCode = 1;
+    }
+
+    if (!options.FindMax || summary.P99Ms > options.P99BoundMs || exitCode != 0)
+    {
+        if (options.FindMax)
+        {
+            AnsiConsole.MarkupLine($"[bold]Highest rate meeting p99 <= {options.P99BoundMs} ms:[/] {(rate / 1.25):0}/s (p99 broke at {rate:0}/s)");
+        }
+
+        break;
+    }
+
+    rate *= 1.25;
+}
+
+return exitCode;
+
+static void Show(RunSummary summary, string folder)
+{
+    var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
+    table.AddRow("scenario", summary.Scenario);
+    table.AddRow("offered / achieved rate", $"{summary.OfferedRate:0}/s / {summary.AchievedRate:0}/s");
+    table.AddRow("requests / errors", $"{summary.Requests} / {summary.Errors}");
+    table.AddRow("p50 / p90 / p99 / p99.9 / max", $"{summary.P50Ms:0.00} / {summary.P90Ms:0.00} / {summary.P99Ms:0.00} / {summary.P999Ms:0.00} / {summary.MaxMs:0.00} ms");
+    table.AddRow("report lag max / p99", summary.ReportLagMaxSeconds is null ? "n/a" : $"{summary.ReportLagMaxSeconds:0.00} s / {summary.ReportLagP99Seconds:0.00} s");
+    table.AddRow("ledger check", summary.LedgerCheckPassed switch { true => "[green]passed[/]", false => "[red]FAILED[/]", null => "skipped (no --database)" });
+    foreach (var (status, count) in summary.ErrorsByStatus)
+    {
+        table.AddRow($"errors: {Markup.Escape(status)}", count.ToString(CultureInfo.InvariantCulture));
+    }
+
+    foreach (var failure in summary.LedgerCheckFailures)
+    {
+        table.AddRow("[red]violation[/]", Markup.Escape(failure));
+    }
+
+    AnsiConsole.Write(table);
+    AnsiConsole.MarkupLine($"Summary and chart in [bold]{Markup.Escape(folder)}[/]");
+}

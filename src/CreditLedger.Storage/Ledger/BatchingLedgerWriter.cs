@@ -1,0 +1,125 @@
+using System.Threading.Channels;
+using Npgsql;
+
+namespace CreditLedger.Storage.Ledger;
+
+/// <summary>
+/// Group commit: appends from many customers' grains share one PostgreSQL transaction, so the engine pays one
+/// commit (one fsync) for a whole batch instead of one per command. It is adaptive: a writer takes whatever is
+/// waiting when it is free, so a lone request commits at once and a busy engine commits many per transaction.
+/// Each append runs inside its own savepoint, so a conflict (a version, invoice id or idempotency key another
+/// writer holds) rolls back that append alone and is reported to its caller alone; every other append in the
+/// batch commits. An append is answered only once its transaction has committed; if the commit fails or its
+/// outcome is unknown, every append of the batch gets the exception. A customer has at most one append in
+/// flight (its grain awaits each), so per-customer order is kept.
+/// </summary>
+public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly int _maxBatchSize;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
+    private readonly Task[] _writers;
+
+    /// <summary>Starts <paramref name="writers"/> writer loops taking up to <paramref name="maxBatchSize"/> appends per transaction.</summary>
+    public BatchingLedgerWriter(NpgsqlDataSource dataSource, int writers = 4, int maxBatchSize = 256)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(writers, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
+        _dataSource = dataSource;
+        _maxBatchSize = maxBatchSize;
+        _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+    }
+
+    /// <inheritdoc />
+    public Task<AppendOutcome> AppendAsync(LedgerAppend append, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(append);
+        var pending = new Pending(append, new TaskCompletionSource<AppendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
+        return pending.Outcome.Task;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_writers);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(_maxBatchSize);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < _maxBatchSize && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                var outcomes = await CommitAsync(batch);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Outcome.TrySetResult(outcomes[i]);
+                }
+            }
+            catch (Exception e)
+            {
+                // The transaction failed or its commit has an unknown outcome: nobody in it may assume anything.
+                foreach (var pending in batch)
+                {
+                    pending.Outcome.TrySetException(e);
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task<AppendOutcome[]> CommitAsync(List<Pending> batch)
+    {
+        var outcomes = new AppendOutcome[batch.Count];
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            await using var commands = new NpgsqlBatch(connection, transaction);
+            commands.BatchCommands.Add(new NpgsqlBatchCommand("SAVEPOINT append"));
+            var invoiceUpdate = PostgresLedgerWriter.AddCommands(commands, batch[i].Append);
+            if (commands.BatchCommands.Count == 1)
+            {
+                outcomes[i] = AppendOutcome.Committed;
+                continue;
+            }
+
+            try
+            {
+                await commands.ExecuteNonQueryAsync();
+                outcomes[i] = invoiceUpdate is { RecordsAffected: 0 } ? AppendOutcome.VersionConflict : AppendOutcome.Committed;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                outcomes[i] = PostgresLedgerWriter.OutcomeOf(e);
+            }
+
+            if (outcomes[i] != AppendOutcome.Committed)
+            {
+                // Only this append's statements are undone. Savepoints are not released: each append opens a new one
+                // of the same name, and rolling back goes to the latest.
+                await using var rollback = new NpgsqlCommand("ROLLBACK TO SAVEPOINT append", connection, transaction);
+                await rollback.ExecuteNonQueryAsync();
+            }
+        }
+
+        await transaction.CommitAsync();
+        return outcomes;
+    }
+
+    private sealed record Pending(LedgerAppend Append, TaskCompletionSource<AppendOutcome> Outcome);
+}
