@@ -93,7 +93,7 @@ internal sealed class OpenLoopRun(LoadOptions options, EngineClient engine, IRea
                 return Error(await engine.VoidGrantAsync(voidable.Customer, voidable.GrantId, cancellationToken), 200);
             }
 
-            var (status, grantId) = await engine.GrantAsync(customer, $"{runId}-g{i}", cancellationToken);
+            var (status, grantId) = await engine.GrantAsync(customer, $"{runId}-{(measure ? "m" : "w")}g{i}", cancellationToken);
             if (grantId is not null)
             {
                 _voidable.Enqueue((customer, grantId));

@@ -160,9 +160,12 @@ internal sealed class GatewayProcess : IAsyncDisposable
         _lines.Writer.TryWrite(line);
     }
 
-    private static string GatewayAssemblyPath()
+    private static string GatewayAssemblyPath() => BuiltAssemblyPath(Path.Combine("src", "CreditLedger.Gateway"), "CreditLedger.Gateway.dll");
+
+    /// <summary>Where the build put a project's assembly, for the configuration and framework these tests were built with.</summary>
+    public static string BuiltAssemblyPath(string projectFolder, string assembly)
     {
-        // The test assembly lives in tests/X/bin/<Configuration>/<tfm>/; the gateway in src/CreditLedger.Gateway/bin/<Configuration>/<tfm>/.
+        // The test assembly lives in tests/X/bin/<Configuration>/<tfm>/; a project's in <projectFolder>/bin/<Configuration>/<tfm>/.
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var tfm = testOutput.Name;
         var configuration = testOutput.Parent!.Name;
@@ -177,8 +180,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
             throw new InvalidOperationException($"No CreditLedger.sln above {AppContext.BaseDirectory}.");
         }
 
-        var path = Path.Combine(root.FullName, "src", "CreditLedger.Gateway", "bin", configuration, tfm, "CreditLedger.Gateway.dll");
-        return File.Exists(path) ? path : throw new InvalidOperationException($"The gateway is not built at {path}.");
+        var path = Path.Combine(root.FullName, projectFolder, "bin", configuration, tfm, assembly);
+        return File.Exists(path) ? path : throw new InvalidOperationException($"{assembly} is not built at {path}.");
     }
 
     private static int FreePort()

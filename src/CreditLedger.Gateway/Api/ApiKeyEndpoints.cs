@@ -107,7 +107,8 @@ public static class ApiKeyEndpoints
         return TypedResults.Json(new PageResponse<ApiKeyResponse>(items, next), GatewayJsonContext.Default.PageResponseApiKeyResponse);
     }
 
-    private static async Task<Results<JsonHttpResult<ApiKeyResponse>, JsonHttpResult<Problem>>> RevokeAsync(string keyId, ApiKeyStore store, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<ApiKeyResponse>, JsonHttpResult<Problem>>> RevokeAsync(
+        string keyId, ApiKeyStore store, ApiKeyCache cache, CancellationToken cancellationToken)
     {
         if (ApiRequest.CheckId("keyId", keyId) is { } badId)
         {
@@ -115,6 +116,7 @@ public static class ApiKeyEndpoints
         }
 
         var key = await store.RevokeAsync(keyId, cancellationToken);
+        cache.Forget(keyId);
         return key is null
             ? Problems.Create("api_key_not_found", $"No API key has the id {keyId}.")
             : TypedResults.Json(Response(key, null), GatewayJsonContext.Default.ApiKeyResponse);

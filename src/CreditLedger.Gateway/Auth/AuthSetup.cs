@@ -9,6 +9,7 @@ public static class AuthSetup
     public static IServiceCollection AddCreditLedgerAuth(this IServiceCollection services)
     {
         services.AddSingleton<ApiKeyUsage>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(options =>

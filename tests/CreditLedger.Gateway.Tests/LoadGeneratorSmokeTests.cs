@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CreditLedger.Testing;
+
+namespace CreditLedger.Gateway.Tests;
+
+/// <summary>
+/// The load generator run briefly against the engine running as a process, every scenario, so it cannot rot:
+/// it seeds, drives the scenario open loop, writes its summary and chart, and its ledger check passes.
+/// </summary>
+public sealed class LoadGeneratorSmokeTests : IAsyncLifetime
+{
+    private const string Key = "clk_load_smoke_test_key_0123456789abcdef";
+    private readonly string _workingDirectory = Directory.CreateTempSubdirectory("creditledger-load-").FullName;
+    private string _database = string.Empty;
+    private GatewayProcess _engine = null!;
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestPostgres.CreateMigratedDatabaseAsync("load-smoke");
+        _engine = GatewayProcess.Start(_workingDirectory, new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Ledger"] = _database,
+            ["CreditLedger__Auth__BootstrapKey"] = Key,
+        });
+        await _engine.WaitUntilStartedAsync(TimeSpan.FromSeconds(90));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _engine.DisposeAsync();
+        await TestPostgres.DropDatabaseAsync(_database);
+        Directory.Delete(_workingDirectory, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("apply")]
+    [InlineData("hot")]
+    [InlineData("mixed")]
+    public async Task Scenario_ShortRun_PassesItsLedgerCheckAndWritesResults(string scenario)
+    {
+        var output = Path.Combine(_workingDirectory, scenario);
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[]
+        {
+            GatewayProcess.BuiltAssemblyPath(Path.Combine("loadtests", "CreditLedger.LoadTests"), "CreditLedger.LoadTests.dll"),
+            "--url", _engine.BaseAddress.ToString(), "--key", Key, "--scenario", scenario, "--rate", "100", "--duration", "2", "--warmup", "0.5",
+            "--customers", "10", "--database", _database, "--out", output,
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await stdout} {await stderr}");
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "summary.json")));
+        Assert.True(summary.RootElement.GetProperty("ledgerCheckPassed").GetBoolean());
+        Assert.Equal(200, summary.RootElement.GetProperty("requests").GetInt64());
+        Assert.Equal(0, summary.RootElement.GetProperty("errors").GetInt64());
+        Assert.StartsWith("<svg", await File.ReadAllTextAsync(Path.Combine(output, "latency.svg")), StringComparison.Ordinal);
+    }
+}
