@@ -77,6 +77,8 @@ var app = builder.Build();
 if (servesApi)
 {
     app.UseCreditLedgerProblems();
+    app.UseDefaultFiles();
+    app.UseStaticFiles();
     app.UseAuthentication();
     app.UseRateLimiter();
     app.UseAuthorization();
