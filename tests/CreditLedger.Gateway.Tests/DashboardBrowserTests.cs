@@ -130,6 +130,23 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
         Assert.True(overflow <= 0, $"The page is {overflow} px wider than the screen.");
     }
 
+    [Fact]
+    public async Task Webhooks_CreateEndpoint_ShowsSecretOnceAndTheDeliveryLog()
+    {
+        var page = await dashboard.SignedInPageAsync();
+        await page.GotoAsync(dashboard.Url("#/webhooks"));
+
+        await page.GetByLabel("URL").FillAsync("https://hooks.example.com/credits");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create endpoint" }).ClickAsync();
+
+        await Expect(page.Locator(".secret")).ToContainTextAsync("whsec_");
+        await Expect(page.Locator("#endpoints tbody")).ToContainTextAsync("https://hooks.example.com/credits");
+        await Expect(page.Locator("#deliveries")).ToBeVisibleAsync();
+        await dashboard.ScreenshotAsync(page, nameof(Webhooks_CreateEndpoint_ShowsSecretOnceAndTheDeliveryLog));
+        await page.ReloadAsync();
+        Assert.Equal(0, await page.Locator(".secret").CountAsync());
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     private async Task<string> CreateCustomerAsync(IPage page, string prefix)
