@@ -52,6 +52,12 @@ internal sealed class EngineClient : IDisposable
         return (200, decimal.Parse(body.RootElement.GetProperty("creditApplied").GetString()!, CultureInfo.InvariantCulture));
     }
 
+    public async Task<int> PayAsync(string customerId, string invoiceId, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsync(new Uri($"/v1/customers/{customerId}/invoices/{invoiceId}/pay", UriKind.Relative), null, cancellationToken);
+        return (int)response.StatusCode;
+    }
+
     public async Task<int> BalancesAsync(string customerId, CancellationToken cancellationToken)
     {
         using var response = await _http.GetAsync(new Uri($"/v1/customers/{customerId}/credit-balances", UriKind.Relative), cancellationToken);

@@ -37,7 +37,8 @@ internal sealed record LoadOptions
 
           --url URL              gateway (default http://127.0.0.1:5080)
           --key KEY              API key with credits:write, invoices:write and read (or admin); default $CREDITLEDGER_KEY
-          --scenario NAME        apply (many customers) | hot (one customer) | mixed (80% apply, 15% balance reads, 5% grant/void)
+          --scenario NAME        apply (many customers) | hot (one customer; each invoice is paid right after, unmeasured)
+                         | mixed (80% apply, 15% balance reads, 5% grant/void)
           --rate N               offered requests per second (default 1000)
           --duration SECONDS     measured run length (default 30)
           --warmup SECONDS       unmeasured run before it (default 3)
@@ -48,6 +49,8 @@ internal sealed record LoadOptions
           --database CONNSTR     PostgreSQL of the engine, for the ledger check after the run (skipped without it)
           --max-error-rate R     fail when more than this share of requests fail (default 0.001)
           --out DIR              where summary.json and latency.svg go (default loadtests/results/<time>)
+
+        echo-server PORT         instead: serve a JSON echo on 127.0.0.1:PORT (the Kestrel reference point for wrk)
         """;
 
     public static LoadOptions Parse(string[] args)

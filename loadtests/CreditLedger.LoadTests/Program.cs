@@ -2,6 +2,11 @@ using System.Globalization;
 using CreditLedger.LoadTests;
 using Spectre.Console;
 
+if (args is ["echo-server", var portText])
+{
+    return await EchoServer.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture));
+}
+
 LoadOptions options;
 try
 {
