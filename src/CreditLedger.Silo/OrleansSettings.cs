@@ -31,8 +31,8 @@ public sealed class OrleansSettings
     /// <summary>The port Orleans clients (gateway processes) connect to; 0 (the default) picks a free one at start.</summary>
     public int GatewayPort { get; set; }
 
-    /// <summary>The address other processes reach this silo at: an IP address or a host name.
-    /// Default: loopback (every process on one host).</summary>
+    /// <summary>The address other processes reach this silo at: an IP address, a host name, or <c>hostname</c> for
+    /// this machine's own name (in a container: the container's address). Default: loopback (every process on one host).</summary>
     public string? AdvertisedAddress { get; set; }
 
     /// <summary>The shortest reminder period allowed. Orleans' default (one minute) applies when unset;
@@ -58,6 +58,9 @@ public sealed class OrleansSettings
             $"Orleans:Clustering is '{Clustering}'; it must be 'localhost' or 'adonet'."),
     };
 
+    /// <summary>The <see cref="AdvertisedAddress"/> value meaning "the address this machine's host name resolves to".</summary>
+    public const string HostNameKeyword = "hostname";
+
     /// <summary>The advertised address as an IP address (host names are resolved, IPv4 preferred).</summary>
     public IPAddress ResolveAdvertisedAddress()
     {
@@ -71,8 +74,11 @@ public sealed class OrleansSettings
             return address;
         }
 
-        var addresses = Dns.GetHostAddresses(AdvertisedAddress);
-        return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+        // "hostname" is this machine's own name: in a container, the container's address on its network.
+        var name = AdvertisedAddress.Equals(HostNameKeyword, StringComparison.OrdinalIgnoreCase) ? Dns.GetHostName() : AdvertisedAddress;
+        var addresses = Dns.GetHostAddresses(name);
+        return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+            ?? addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
             ?? addresses.FirstOrDefault()
             ?? throw new InvalidOperationException($"Orleans:AdvertisedAddress '{AdvertisedAddress}' does not resolve to an address.");
     }
