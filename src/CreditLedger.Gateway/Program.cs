@@ -68,6 +68,7 @@ if (servesApi)
     builder.Services.AddSingleton(sp => new WebhookStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
     builder.Services.TryAddSingleton(sp => new ReportStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
     builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
+    builder.Services.AddSingleton<ApplyCoalescer>();
     builder.Services.AddCreditLedgerAuth();
     builder.Services.AddCreditLedgerOpenApi();
     RateLimits.AddCreditLedgerRateLimits(builder.Services);

@@ -45,6 +45,7 @@ public sealed partial class CustomerCreditGrain(
     private long _loadedSnapshotVersion;
     private long _entriesReplayed;
     private DateTimeOffset? _reminderDueAt;
+    private bool _stale;
 
     private CustomerCreditOptions Options => options.Value;
 
@@ -155,15 +156,9 @@ public sealed partial class CustomerCreditGrain(
             return new InvoiceResult(CommandStatus.CustomerNotFound, _credits.Version, null, CustomerNotFound());
         }
 
-        var requested = new List<InvoiceRequestLine>(lines.Count);
-        foreach (var line in lines)
+        if (ParseLines(lines) is not { } requested)
         {
-            if (!CreditType.TryParse(line.CreditType, out var creditType, out var error))
-            {
-                return new InvoiceResult(CommandStatus.InvalidRequest, _credits.Version, null, new CommandError(error, "usage"));
-            }
-
-            requested.Add(new InvoiceRequestLine(creditType, line.Requested));
+            return new InvoiceResult(CommandStatus.InvalidRequest, _credits.Version, null, new CommandError("Unknown credit type.", "usage"));
         }
 
         // The invoice id is the idempotency key of an apply; a header key adds nothing.
@@ -180,6 +175,77 @@ public sealed partial class CustomerCreditGrain(
         var stored = await ReadAsync(() => queries.FindInvoiceAsync(_customerId, invoiceId))
             ?? throw Unavailable("The invoice exists but could not be read", null);
         return ApplyAnswer(_credits.PlanApply(invoiceId, requested, provenance, Now(), stored));
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<InvoiceResult>> ApplyBatchAsync(IReadOnlyList<ApplyRequest> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 1)
+        {
+            return [await ApplyAsync(requests[0].InvoiceId, requests[0].Lines, requests[0].Context)];
+        }
+
+        if (!await CustomerExistsAsync())
+        {
+            return requests.Select(_ => new InvoiceResult(CommandStatus.CustomerNotFound, _credits.Version, null, CustomerNotFound())).ToList();
+        }
+
+        var answers = new InvoiceResult[requests.Count];
+        var appends = new List<LedgerAppend>();
+        try
+        {
+            for (var i = 0; i < requests.Count; i++)
+            {
+                var request = requests[i];
+                if (ParseLines(request.Lines) is not { } lines)
+                {
+                    answers[i] = new InvoiceResult(CommandStatus.InvalidRequest, _credits.Version, null, new CommandError("Unknown credit type.", "usage"));
+                    continue;
+                }
+
+                var decision = _credits.PlanApply(request.InvoiceId, lines, ProvenanceOf(request.Context with { IdempotencyKey = null }), Now());
+                answers[i] = ApplyAnswer(decision);
+                if (decision.Outcome != DecisionOutcome.Changed)
+                {
+                    continue;
+                }
+
+                // Each apply is planned on the state that includes the batch's earlier ones, so it goes into memory
+                // now; if the write fails, this memory is dropped, never answered from.
+                var outbox = OutboxEvents.From(_customerId, decision, id => _credits.FindGrant(id)?.Terms);
+                _credits.Commit(decision);
+                appends.Add(new LedgerAppend(_customerId, decision.Entries, outbox, decision.InvoiceWrite, decision.Invoice, null));
+            }
+
+            if (appends.Count > 0)
+            {
+                var outcome = await writer.AppendAllAsync(appends);
+                if (outcome != AppendOutcome.Committed)
+                {
+                    throw new LedgerBatchRefusedException(outcome);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            _stale = true;
+            DeactivateOnIdle();
+            LogBatchFailed(logger, e, _customerId.Value, requests.Count);
+            if (e is LedgerBatchRefusedException or DbException or TimeoutException or IOException)
+            {
+                throw Unavailable("The batch of applies was not written; retry each apply alone", e);
+            }
+
+            throw;
+        }
+
+        if (appends.Count > 0)
+        {
+            await AfterChangeAsync();
+        }
+
+        return answers;
     }
 
     /// <inheritdoc />
@@ -354,6 +420,22 @@ public sealed partial class CustomerCreditGrain(
             : new InvoiceResult(CommandStatus.Ok, decision.VersionAfter, CustomerViews.Invoice(decision.Invoice!), null);
         var (result, _) = await RunAsync(decision, context, operation, RequestFingerprint.Of(operation, invoiceId), answer, GrainJsonContext.Default.InvoiceResult);
         return result;
+    }
+
+    private static List<InvoiceRequestLine>? ParseLines(IReadOnlyList<InvoiceLineRequest> lines)
+    {
+        var requested = new List<InvoiceRequestLine>(lines.Count);
+        foreach (var line in lines)
+        {
+            if (!CreditType.TryParse(line.CreditType, out var creditType, out _))
+            {
+                return null;
+            }
+
+            requested.Add(new InvoiceRequestLine(creditType, line.Requested));
+        }
+
+        return requested;
     }
 
     private static InvoiceResult ApplyAnswer(Decision decision) => decision.Outcome switch
@@ -577,6 +659,12 @@ public sealed partial class CustomerCreditGrain(
 
     private async Task<bool> CustomerExistsAsync()
     {
+        if (_stale)
+        {
+            // A failed batch left memory that is not the ledger's; the activation is going away.
+            throw Unavailable("The customer is reloading", null);
+        }
+
         // A customer created after this activation loaded is found on its first command.
         _customer ??= await ReadAsync(() => queries.FindCustomerAsync(_customerId));
         return _customer is not null;
@@ -620,6 +708,9 @@ public sealed partial class CustomerCreditGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ledger write for customer {CustomerId} ({EntryCount} entries) failed or has an unknown outcome; deactivating")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string customerId, int entryCount);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} applies for customer {CustomerId} was not written; deactivating")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, string customerId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Customer {CustomerId} at version {Version} lost a write to another writer; deactivating to reload")]
     private static partial void LogConcurrentWriter(ILogger logger, string customerId, long version);

@@ -214,6 +214,60 @@ public sealed class CustomerCreditGrainTests(GrainFixture fixture) : IClassFixtu
         Assert.Equal(6L, info.EntriesReplayed);
     }
 
+    [Fact]
+    public async Task ApplyBatch_InOrderInOneWrite_AnswersEachLikeSeparateApplies()
+    {
+        var customerId = fixture.NewCustomerId("batch");
+        var grain = await Silo.CreatedAsync(customerId);
+        await grain.GrantedAsync(Commands.Usd(10m));
+        var earlier = await grain.ApplyAsync("inv_0", Commands.Total(1m), Commands.Api);
+
+        var answers = await grain.ApplyBatchAsync(
+        [
+            new ApplyRequest("inv_1", Commands.Total(4m), Commands.Api),
+            new ApplyRequest("inv_2", Commands.Total(4m), Commands.Api),
+            new ApplyRequest("inv_1", Commands.Total(4m), Commands.Api),
+            new ApplyRequest("inv_0", Commands.Total(1m), Commands.Api),
+            new ApplyRequest("inv_0", Commands.Total(2m), Commands.Api),
+            new ApplyRequest("inv_3", Commands.Total(4m), Commands.Api),
+            new ApplyRequest("inv_4", [new InvoiceLineRequest("NOPE!", 1m)], Commands.Api),
+        ]);
+
+        Assert.Equal(
+            [(CommandStatus.Ok, 3L, 4m, false), (CommandStatus.Ok, 4L, 4m, false), (CommandStatus.Ok, 3L, 4m, true), (CommandStatus.Ok, earlier.Version, 1m, true)],
+            answers.Take(4).Select(a => (a.Status, a.Version, a.Invoice!.Lines[0].Applied, a.Replayed)));
+        Assert.Equal(CommandStatus.InvoiceAlreadyApplied, answers[4].Status);
+        Assert.Equal((CommandStatus.Ok, 5L, 1m, 3m), (answers[5].Status, answers[5].Version, answers[5].Invoice!.Lines[0].Applied, answers[5].Invoice!.Lines[0].Due));
+        Assert.Equal(CommandStatus.InvalidRequest, answers[6].Status);
+        Assert.Equal(["2 inv_0", "3 inv_1", "4 inv_2", "5 inv_3"], await fixture.StringsAsync(
+            "SELECT seq || ' ' || invoice_id FROM ledger_entries WHERE customer_id = $1 AND kind = 'applied' ORDER BY seq", customerId));
+        await CustomerSilo.DeactivateAsync(grain);
+        var usd = Assert.Single((await grain.GetBalancesAsync(30)).Balances);
+        Assert.Equal((0m, 10m, 5L), (usd.Available, usd.Pending, (await grain.GetBalancesAsync(30)).Version));
+    }
+
+    [Fact]
+    public async Task ApplyBatch_LedgerRefusesIt_NothingWrittenAndEachApplyAloneThenSucceeds()
+    {
+        var customerId = fixture.NewCustomerId("batchfence");
+        var grain = await Silo.CreatedAsync(customerId);
+        var grant = await grain.GrantedAsync(Commands.Usd(40m));
+        await fixture.ExecuteAsync(
+            """
+            INSERT INTO ledger_entries (customer_id, seq, kind, grant_id, credit_type, amount, available_after, invoice_id, actor, source, occurred_at)
+            VALUES ($1, 2, 'voided', $2, 'USD', -40, 0, NULL, 'key:other', 'api', $3)
+            """,
+            customerId, grant.GrantId, fixture.Clock.GetUtcNow());
+
+        await Assert.ThrowsAsync<LedgerUnavailableException>(() => grain.ApplyBatchAsync(
+            [new ApplyRequest("inv_a", Commands.Total(5m), Commands.Api), new ApplyRequest("inv_b", Commands.Total(5m), Commands.Api)]));
+        var alone = await grain.ApplyAsync("inv_a", Commands.Total(5m), Commands.Api);
+
+        Assert.Equal((CommandStatus.Ok, 0m, 2L), (alone.Status, alone.Invoice!.Lines[0].Applied, alone.Version));
+        Assert.Equal(0L, await fixture.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE customer_id = $1 AND kind = 'applied'", customerId));
+        Assert.Equal(0L, await fixture.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE customer_id = $1 AND event_type = 'account.credits.applied'", customerId));
+    }
+
     internal static async Task<string> Describe(ICustomerCreditGrain grain)
     {
         var balances = await grain.GetBalancesAsync(30);

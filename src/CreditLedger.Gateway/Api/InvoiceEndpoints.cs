@@ -79,7 +79,8 @@ public static class InvoiceEndpoints
                 return fields.Problem();
             }
 
-            return InvoiceAnswer(http, customerId, await grain!.ApplyAsync(invoiceId, lines, context!));
+            var coalescer = http.RequestServices.GetRequiredService<ApplyCoalescer>();
+            return InvoiceAnswer(http, customerId, await coalescer.ApplyAsync(customerId, grain!, new ApplyRequest(invoiceId, lines, context!)));
         }
     }
 

@@ -7,7 +7,7 @@ namespace CreditLedger.Storage.Ledger;
 /// Group commit: appends from many customers' grains share one PostgreSQL transaction, so the engine pays one
 /// commit (one fsync) for a whole batch instead of one per command. It is adaptive: a writer takes whatever is
 /// waiting when it is free, so a lone request commits at once and a busy engine commits many per transaction.
-/// Each append runs inside its own savepoint, so a conflict (a version, invoice id or idempotency key another
+/// Each caller's appends run inside their own savepoint, so a conflict (a version, invoice id or idempotency key another
 /// writer holds) rolls back that append alone and is reported to its caller alone; every other append in the
 /// batch commits. An append is answered only once its transaction has committed; if the commit fails or its
 /// outcome is unknown, every append of the batch gets the exception. A customer has at most one append in
@@ -34,7 +34,14 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
     public Task<AppendOutcome> AppendAsync(LedgerAppend append, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(append);
-        var pending = new Pending(append, new TaskCompletionSource<AppendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        return AppendAllAsync([append], cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<AppendOutcome> AppendAllAsync(IReadOnlyList<LedgerAppend> appends, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(appends);
+        var pending = new Pending(appends, new TaskCompletionSource<AppendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
         return pending.Outcome.Task;
     }
@@ -91,7 +98,7 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
         {
             await using var commands = new NpgsqlBatch(connection, transaction);
             commands.BatchCommands.Add(new NpgsqlBatchCommand("SAVEPOINT append"));
-            var invoiceUpdate = PostgresLedgerWriter.AddCommands(commands, batch[i].Append);
+            var invoiceUpdates = batch[i].Appends.Select(append => PostgresLedgerWriter.AddCommands(commands, append)).OfType<NpgsqlBatchCommand>().ToList();
             if (commands.BatchCommands.Count == 1)
             {
                 outcomes[i] = AppendOutcome.Committed;
@@ -101,7 +108,7 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
             try
             {
                 await commands.ExecuteNonQueryAsync();
-                outcomes[i] = invoiceUpdate is { RecordsAffected: 0 } ? AppendOutcome.VersionConflict : AppendOutcome.Committed;
+                outcomes[i] = invoiceUpdates.Any(update => update.RecordsAffected == 0) ? AppendOutcome.VersionConflict : AppendOutcome.Committed;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {
@@ -121,5 +128,6 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
         return outcomes;
     }
 
-    private sealed record Pending(LedgerAppend Append, TaskCompletionSource<AppendOutcome> Outcome);
+    // One caller's appends: committed together under one savepoint, or not at all.
+    private sealed record Pending(IReadOnlyList<LedgerAppend> Appends, TaskCompletionSource<AppendOutcome> Outcome);
 }

@@ -11,4 +11,10 @@ public interface ILedgerWriter
 {
     /// <summary>Appends <paramref name="append"/>; returns <see cref="AppendOutcome.Committed"/> only once it is durable.</summary>
     Task<AppendOutcome> AppendAsync(LedgerAppend append, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends several commands of one customer, in order, all or nothing: <see cref="AppendOutcome.Committed"/>
+    /// when every one is durable, otherwise the outcome of the first that could not be written (and none is).
+    /// </summary>
+    Task<AppendOutcome> AppendAllAsync(IReadOnlyList<LedgerAppend> appends, CancellationToken cancellationToken = default);
 }

@@ -40,13 +40,20 @@ public sealed class PostgresLedgerWriter(NpgsqlDataSource dataSource) : ILedgerW
         """;
 
     /// <inheritdoc />
-    public async Task<AppendOutcome> AppendAsync(LedgerAppend append, CancellationToken cancellationToken = default)
+    public Task<AppendOutcome> AppendAsync(LedgerAppend append, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(append);
+        return AppendAllAsync([append], cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<AppendOutcome> AppendAllAsync(IReadOnlyList<LedgerAppend> appends, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(appends);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var invoiceUpdate = AddCommands(batch, append);
+        var invoiceUpdates = appends.Select(append => AddCommands(batch, append)).OfType<NpgsqlBatchCommand>().ToList();
         if (batch.BatchCommands.Count == 0)
         {
             return AppendOutcome.Committed;
@@ -62,9 +69,9 @@ public sealed class PostgresLedgerWriter(NpgsqlDataSource dataSource) : ILedgerW
             return OutcomeOf(e);
         }
 
-        if (invoiceUpdate is { RecordsAffected: 0 })
+        if (invoiceUpdates.Any(update => update.RecordsAffected == 0))
         {
-            // The invoice left pending behind this writer's back: its memory is stale.
+            // An invoice left pending behind this writer's back: its memory is stale.
             await transaction.RollbackAsync(cancellationToken);
             return AppendOutcome.VersionConflict;
         }

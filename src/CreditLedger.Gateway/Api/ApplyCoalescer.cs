@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using CreditLedger.Contracts.Customers;
+
+namespace CreditLedger.Gateway.Api;
+
+/// <summary>
+/// Batches the applies that pile up on one customer. The first apply for a customer goes to its grain at once,
+/// alone; applies that arrive while a call for that customer is in flight wait and go together in one
+/// <see cref="ICustomerCreditGrain.ApplyBatchAsync"/> call, one ledger transaction. A hot customer then pays one
+/// commit per batch instead of one per apply; a quiet one sees no delay. A refused batch is retried apply by
+/// apply (applies are idempotent by invoice id).
+/// </summary>
+public sealed class ApplyCoalescer
+{
+    /// <summary>The most applies sent in one batch: 200.</summary>
+    public const int MaxBatch = 200;
+
+    private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+
+    /// <summary>Applies credits to one invoice, batched with the customer's other waiting applies.</summary>
+    public async Task<InvoiceResult> ApplyAsync(string customerId, ICustomerCreditGrain grain, ApplyRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(grain);
+        ArgumentNullException.ThrowIfNull(request);
+        var lane = _lanes.GetOrAdd(customerId, _ => new Lane());
+        var waiter = new Waiter(request);
+        bool queued;
+        lock (lane)
+        {
+            queued = lane.Busy;
+            if (queued)
+            {
+                lane.Queue.Add(waiter);
+            }
+
+            lane.Busy = true;
+        }
+
+        if (queued)
+        {
+            return await waiter.Result.Task;
+        }
+
+        try
+        {
+            return await grain.ApplyAsync(request.InvoiceId, request.Lines, request.Context);
+        }
+        finally
+        {
+            // Whoever queued meanwhile goes next, in batches, without holding up this answer.
+            _ = Task.Run(() => DrainAsync(customerId, lane, grain));
+        }
+    }
+
+    private async Task DrainAsync(string customerId, Lane lane, ICustomerCreditGrain grain)
+    {
+        while (true)
+        {
+            List<Waiter> batch;
+            lock (lane)
+            {
+                if (lane.Queue.Count == 0)
+                {
+                    lane.Busy = false;
+                    _lanes.TryRemove(new KeyValuePair<string, Lane>(customerId, lane));
+                    return;
+                }
+
+                batch = lane.Queue.Take(MaxBatch).ToList();
+                lane.Queue.RemoveRange(0, batch.Count);
+            }
+
+            try
+            {
+                var results = await grain.ApplyBatchAsync(batch.Select(w => w.Request).ToList());
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Result.TrySetResult(results[i]);
+                }
+            }
+            catch (LedgerUnavailableException) when (batch.Count > 1)
+            {
+                foreach (var waiter in batch)
+                {
+                    try
+                    {
+                        waiter.Result.TrySetResult(await grain.ApplyAsync(waiter.Request.InvoiceId, waiter.Request.Lines, waiter.Request.Context));
+                    }
+                    catch (Exception e)
+                    {
+                        waiter.Result.TrySetException(e);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var waiter in batch)
+                {
+                    waiter.Result.TrySetException(e);
+                }
+            }
+        }
+    }
+
+    private sealed class Lane
+    {
+        public bool Busy { get; set; }
+
+        public List<Waiter> Queue { get; } = [];
+    }
+
+    private sealed record Waiter(ApplyRequest Request)
+    {
+        public TaskCompletionSource<InvoiceResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
