@@ -48,7 +48,10 @@ public sealed class ApplyCoalescer
         finally
         {
             // Whoever queued meanwhile goes next, in batches, without holding up this answer.
-            _ = Task.Run(() => DrainAsync(customerId, lane, grain));
+            if (!ReleaseIfIdle(customerId, lane))
+            {
+                _ = Task.Run(() => DrainAsync(customerId, lane, grain));
+            }
         }
     }
 
@@ -56,16 +59,14 @@ public sealed class ApplyCoalescer
     {
         while (true)
         {
+            if (ReleaseIfIdle(customerId, lane))
+            {
+                return;
+            }
+
             List<Waiter> batch;
             lock (lane)
             {
-                if (lane.Queue.Count == 0)
-                {
-                    lane.Busy = false;
-                    _lanes.TryRemove(new KeyValuePair<string, Lane>(customerId, lane));
-                    return;
-                }
-
                 batch = lane.Queue.Take(MaxBatch).ToList();
                 lane.Queue.RemoveRange(0, batch.Count);
             }
@@ -99,6 +100,22 @@ public sealed class ApplyCoalescer
                     waiter.Result.TrySetException(e);
                 }
             }
+        }
+    }
+
+    // Ends the lane's busy spell when nobody is waiting; only the lane's current caller (or drainer) calls this.
+    private bool ReleaseIfIdle(string customerId, Lane lane)
+    {
+        lock (lane)
+        {
+            if (lane.Queue.Count > 0)
+            {
+                return false;
+            }
+
+            lane.Busy = false;
+            _lanes.TryRemove(new KeyValuePair<string, Lane>(customerId, lane));
+            return true;
         }
     }
 
