@@ -89,16 +89,9 @@ public static class ApiKeyEndpoints
             return badLimit!;
         }
 
-        string? after = null;
-        var cursor = request.Query["cursor"].ToString();
-        if (cursor.Length > 0)
+        if (!Cursor.TryRead(request, CursorKind, out string? after, out var badCursor))
         {
-            if (!Cursor.TryDecode(cursor, CursorKind, out string position))
-            {
-                return Problems.Validation("cursor", "Not a cursor this list returned.");
-            }
-
-            after = position;
+            return badCursor!;
         }
 
         var page = await store.ListAsync(after, limit + 1, cancellationToken);

@@ -97,16 +97,9 @@ public static class BalanceEndpoints
             return Problems.Validation("creditType", typeError);
         }
 
-        long? before = null;
-        var cursor = request.Query["cursor"].ToString();
-        if (cursor.Length > 0)
+        if (!Cursor.TryRead(request, CursorKind, out long? before, out var badCursor))
         {
-            if (!Cursor.TryDecode(cursor, CursorKind, out long version))
-            {
-                return Problems.Validation("cursor", "Not a cursor this list returned.");
-            }
-
-            before = version;
+            return badCursor!;
         }
 
         var result = await grain!.GetHistoryAsync(creditType.Length == 0 ? null : creditType, before, limit);

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditLedger.Gateway.Api;
 
@@ -41,6 +42,54 @@ public static class Cursor
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Reads <c>?cursor=</c> of a list of <paramref name="kind"/>: no cursor is the first page (null position);
+    /// one this list did not return is a validation problem.
+    /// </summary>
+    public static bool TryRead(HttpRequest request, string kind, out string? position, out JsonHttpResult<Problem>? problem)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        position = null;
+        problem = null;
+        var cursor = request.Query["cursor"].ToString();
+        if (cursor.Length == 0)
+        {
+            return true;
+        }
+
+        if (TryDecode(cursor, kind, out string text))
+        {
+            position = text;
+            return true;
+        }
+
+        problem = Problems.Validation("cursor", "Not a cursor this list returned.");
+        return false;
+    }
+
+    /// <summary>Reads a numeric <c>?cursor=</c> the same way.</summary>
+    public static bool TryRead(HttpRequest request, string kind, out long? position, out JsonHttpResult<Problem>? problem)
+    {
+        position = null;
+        if (!TryRead(request, kind, out string? text, out problem))
+        {
+            return false;
+        }
+
+        if (text is not null)
+        {
+            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                problem = Problems.Validation("cursor", "Not a cursor this list returned.");
+                return false;
+            }
+
+            position = value;
+        }
+
+        return true;
     }
 
     /// <summary>The numeric position in a cursor of <paramref name="kind"/>, if it is one.</summary>

@@ -94,16 +94,9 @@ public static class CustomerEndpoints
             return Problems.Validation("search", $"Must be at most {MaxNameLength} characters.");
         }
 
-        string? after = null;
-        var cursor = request.Query["cursor"].ToString();
-        if (cursor.Length > 0)
+        if (!Cursor.TryRead(request, CursorKind, out string? after, out var badCursor))
         {
-            if (!Cursor.TryDecode(cursor, CursorKind, out string position))
-            {
-                return Problems.Validation("cursor", "Not a cursor this list returned.");
-            }
-
-            after = position;
+            return badCursor!;
         }
 
         var page = await queries.ListCustomersAsync(search.Length == 0 ? null : search, after, limit + 1, cancellationToken);

@@ -156,16 +156,9 @@ public static class GrantEndpoints
             return Problems.Validation("status", "Must be one of: scheduled, active, depleted, expired, voided.");
         }
 
-        long? before = null;
-        var cursor = request.Query["cursor"].ToString();
-        if (cursor.Length > 0)
+        if (!Cursor.TryRead(request, CursorKind, out long? before, out var badCursor))
         {
-            if (!Cursor.TryDecode(cursor, CursorKind, out long version))
-            {
-                return Problems.Validation("cursor", "Not a cursor this list returned.");
-            }
-
-            before = version;
+            return badCursor!;
         }
 
         var result = await grain!.ListGrantsAsync(status.Length == 0 ? null : status, before, limit);

@@ -133,16 +133,9 @@ public static class WebhookEndpointEndpoints
             return badLimit!;
         }
 
-        string? after = null;
-        var cursor = request.Query["cursor"].ToString();
-        if (cursor.Length > 0)
+        if (!Cursor.TryRead(request, CursorKind, out string? after, out var badCursor))
         {
-            if (!Cursor.TryDecode(cursor, CursorKind, out string position))
-            {
-                return Problems.Validation("cursor", "Not a cursor this list returned.");
-            }
-
-            after = position;
+            return badCursor!;
         }
 
         var page = await store.ListEndpointsAsync(after, limit + 1, cancellationToken);
@@ -195,16 +188,9 @@ public static class WebhookEndpointEndpoints
             return badLimit!;
         }
 
-        long? before = null;
-        var cursor = request.Query["cursor"].ToString();
-        if (cursor.Length > 0)
+        if (!Cursor.TryRead(request, DeliveriesCursorKind, out long? before, out var badCursor))
         {
-            if (!Cursor.TryDecode(cursor, DeliveriesCursorKind, out long position))
-            {
-                return Problems.Validation("cursor", "Not a cursor this list returned.");
-            }
-
-            before = position;
+            return badCursor!;
         }
 
         if (await store.FindEndpointAsync(endpointId, cancellationToken) is null)
