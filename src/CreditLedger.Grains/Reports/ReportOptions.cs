@@ -12,6 +12,12 @@ public sealed class ReportOptions
     /// <summary>Entries folded per transaction (default 5,000).</summary>
     public int BatchSize { get; set; } = 5_000;
 
+    /// <summary>
+    /// The most batches one timer tick folds before yielding the grain until the next tick (default 100), so that
+    /// a long backlog is worked off in bounded turns.
+    /// </summary>
+    public int MaxBatchesPerTick { get; set; } = 100;
+
     /// <summary>How often the grain looks for new entries once caught up (default 250 ms).</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMilliseconds(250);
 
@@ -21,9 +27,9 @@ public sealed class ReportOptions
     /// <summary>Checks the settings; throws naming the one that is wrong.</summary>
     public void Validate()
     {
-        if (BatchSize < 1 || Interval <= TimeSpan.Zero || KeeperInterval <= TimeSpan.Zero)
+        if (BatchSize < 1 || MaxBatchesPerTick < 1 || Interval <= TimeSpan.Zero || KeeperInterval <= TimeSpan.Zero)
         {
-            throw new InvalidOperationException($"{SectionName}: BatchSize, Interval and KeeperInterval must be positive.");
+            throw new InvalidOperationException($"{SectionName}: BatchSize, MaxBatchesPerTick, Interval and KeeperInterval must be positive.");
         }
     }
 }

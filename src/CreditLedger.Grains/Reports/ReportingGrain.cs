@@ -29,18 +29,20 @@ public sealed partial class ReportingGrain(ReportStore store, IOptions<ReportOpt
     public Task EnsureRunningAsync() => Task.CompletedTask;
 
     /// <inheritdoc />
-    public Task<long> CatchUpAsync() => CatchUpAsync(CancellationToken.None);
+    public Task<long> CatchUpAsync() => FoldAsync(int.MaxValue, CancellationToken.None);
 
-    private async Task<long> CatchUpAsync(CancellationToken cancellationToken)
+    // Folds batches until caught up, or until maxBatches have been folded.
+    private async Task<long> FoldAsync(int maxBatches, CancellationToken cancellationToken)
     {
         long total = 0;
         int folded;
+        var batches = 0;
         do
         {
             folded = await store.AggregateNextBatchAsync(options.Value.BatchSize, cancellationToken);
             total += folded;
         }
-        while (folded == options.Value.BatchSize);
+        while (folded == options.Value.BatchSize && ++batches < maxBatches);
 
         return total;
     }
@@ -49,7 +51,7 @@ public sealed partial class ReportingGrain(ReportStore store, IOptions<ReportOpt
     {
         try
         {
-            await CatchUpAsync(cancellationToken);
+            await FoldAsync(options.Value.MaxBatchesPerTick, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -48,8 +48,10 @@ public sealed class ReportCrashTests : IAsyncLifetime
         {
             ["ConnectionStrings__Ledger"] = _database,
             ["CreditLedger__Auth__BootstrapKey"] = Key,
+            // Three entries per batch, one batch every 20 ms: folding takes seconds, so the kill lands mid-way.
             ["CreditLedger__Reports__BatchSize"] = "3",
-            ["CreditLedger__Reports__Interval"] = "00:00:00.010",
+            ["CreditLedger__Reports__MaxBatchesPerTick"] = "1",
+            ["CreditLedger__Reports__Interval"] = "00:00:00.020",
             ["CreditLedger__Reports__KeeperInterval"] = "00:00:00.200",
         };
         await using var dataSource = Npgsql.NpgsqlDataSource.Create(_database);
@@ -71,7 +73,8 @@ public sealed class ReportCrashTests : IAsyncLifetime
 
         Assert.InRange(foldedAtKill, 1, total - 1);
 
-        await using var second = GatewayProcess.Start(_workingDirectory, new Dictionary<string, string>(environment) { ["CreditLedger__Reports__BatchSize"] = "500" });
+        await using var second = GatewayProcess.Start(
+            _workingDirectory, new Dictionary<string, string>(environment) { ["CreditLedger__Reports__BatchSize"] = "500", ["CreditLedger__Reports__MaxBatchesPerTick"] = "100" });
         await second.WaitUntilStartedAsync(StartTimeout);
         await Webhooks.Eventually.UntilAsync(async () => await FoldedAsync() == total, StartTimeout, "the restarted report to catch up");
 
