@@ -635,7 +635,7 @@ public sealed partial class CustomerCreditGrain(
                 _reminderDueAt = null;
             }
         }
-        catch (Exception e) when (e is DbException or TimeoutException or ReminderException)
+        catch (Exception e) when (e is DbException or TimeoutException or OrleansException)
         {
             LogReminderFailed(logger, e, _customerId.Value);
         }

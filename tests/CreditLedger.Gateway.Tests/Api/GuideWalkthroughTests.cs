@@ -128,6 +128,24 @@ public sealed class GuideWalkthroughTests(ApiFixture api) : IClassFixture<ApiFix
         Assert.Equal("376.25", entries[0].Str("availableAfter"));
     }
 
+    [Theory]
+    [InlineData("9999-12-31T00:00:00Z", null)]
+    [InlineData("2400-01-01T00:00:00Z", "2300-01-01T00:00:00Z")]
+    public async Task Grant_FarFutureExpiryOrEffectiveDate_AcceptedAndReadable(string expiresAt, string? effectiveAt)
+    {
+        var customer = await api.CustomerAsync("far");
+        using var http = api.Client();
+
+        var grant = await (await http.PostAsync($"/v1/customers/{customer}/credit-grants", ApiFixture.Json(new
+        {
+            type = "monetary", amount = "1.00", currency = "USD", reason = "Long-lived", expiresAt, effectiveAt,
+        }))).JsonAsync(HttpStatusCode.Created);
+        var balances = await http.GetAsync($"/v1/customers/{customer}/credit-balances?expiringWithinDays=365").OkAsync();
+
+        Assert.Equal(effectiveAt is null ? "active" : "scheduled", grant.Str("status"));
+        Assert.Equal(effectiveAt is null ? "1.00" : "0.00", Balance(balances, "USD").Str("available"));
+    }
+
     private static JsonElement Balance(JsonElement balances, string creditType) =>
         balances.GetProperty("balances").EnumerateArray().Single(b => b.Str("creditType") == creditType);
 
