@@ -46,6 +46,31 @@ public static class ApiRequest
         return (new CommandContext(Actor(http.User), "api", http.TraceIdentifier, key), null);
     }
 
+    /// <summary>
+    /// What every command endpoint reads first, in this order: the customer id (and another path id when given),
+    /// the caller and idempotency key, and the JSON body (an empty body reads as <c>{}</c> unless required). The
+    /// caller disposes the body.
+    /// </summary>
+    public static async Task<(CommandRequest? Request, JsonHttpResult<Problem>? Problem)> ReadCommandAsync(
+        HttpContext http, IGrainFactory grains, string customerId, (string Field, string Value)? pathId = null, bool bodyRequired = true)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var (grain, badId) = Customer(grains, customerId);
+        if ((badId ?? (pathId is { } id ? CheckId(id.Field, id.Value) : null)) is { } badPath)
+        {
+            return (null, badPath);
+        }
+
+        var (context, badKey) = Command(http);
+        if (badKey is not null)
+        {
+            return (null, badKey);
+        }
+
+        var (document, badBody) = await RequestBody.ReadAsync(http.Request, bodyRequired);
+        return badBody is not null ? (null, badBody) : (new CommandRequest(grain!, context!, document!), null);
+    }
+
     /// <summary>The actor recorded on ledger entries: <c>key:&lt;name&gt;</c>.</summary>
     public static string Actor(ClaimsPrincipal user) => "key:" + (user.Identity?.Name ?? "unknown");
 

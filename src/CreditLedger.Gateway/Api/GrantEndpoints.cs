@@ -54,35 +54,22 @@ public static class GrantEndpoints
 
     private static async Task<Results<JsonHttpResult<GrantResponse>, JsonHttpResult<Problem>>> CreateAsync(string customerId, HttpContext http, IGrainFactory grains)
     {
-        var (grain, badId) = ApiRequest.Customer(grains, customerId);
-        if (badId is not null)
-        {
-            return badId;
-        }
-
-        var (context, badKey) = ApiRequest.Command(http);
-        if (badKey is not null)
-        {
-            return badKey;
-        }
-
-        var (document, problem) = await RequestBody.ReadAsync(http.Request);
+        var (request, problem) = await ApiRequest.ReadCommandAsync(http, grains, customerId);
         if (problem is not null)
         {
             return problem;
         }
 
-        using (document)
+        using (request)
         {
-            var fields = new RequestFields(document!.RootElement, "type", "amount", "currency", "unit", "reason", "expiresAt", "effectiveAt", "priority", "category");
+            var fields = new RequestFields(request!.Body.RootElement, "type", "amount", "currency", "unit", "reason", "expiresAt", "effectiveAt", "priority", "category");
             var command = ParseGrant(fields);
             if (!fields.IsValid)
             {
                 return fields.Problem();
             }
 
-            var result = await grain!.GrantAsync(command!, context!);
-            return GrantAnswer(http, customerId, result);
+            return GrantAnswer(http, customerId, await request.Grain.GrantAsync(command!, request.Context));
         }
     }
 
@@ -97,10 +84,7 @@ public static class GrantEndpoints
                 fields.Error("unit", "Only unit grants have a unit; monetary grants have a currency.");
             }
 
-            if (fields.Text("currency", required: true, 3) is { } code)
-            {
-                creditType = CreditType.TryCurrency(code, out var currency, out var error) ? currency : Invalid(fields, "currency", error);
-            }
+            creditType = fields.Currency("currency", required: true);
         }
         else if (type == "units")
         {
@@ -109,10 +93,7 @@ public static class GrantEndpoints
                 fields.Error("currency", "Only monetary grants have a currency; unit grants have a unit.");
             }
 
-            if (fields.Text("unit", required: true, 64) is { } key)
-            {
-                creditType = CreditType.TryUnit(key, out var unit, out var error) ? unit : Invalid(fields, "unit", error);
-            }
+            creditType = fields.Unit("unit", required: true);
         }
 
         var amount = fields.Amount("amount", fields.AmountText("amount", required: true), creditType, allowZero: false);
@@ -129,12 +110,6 @@ public static class GrantEndpoints
         return fields.IsValid
             ? new GrantCommand(creditType!.Value.Code, amount!.Value, reason!, priority, category, effectiveAt, expiresAt)
             : null;
-    }
-
-    private static CreditType? Invalid(RequestFields fields, string field, string error)
-    {
-        fields.Error(field, error);
-        return null;
     }
 
     private static async Task<Results<JsonHttpResult<GrantPage>, JsonHttpResult<Problem>>> ListAsync(string customerId, HttpRequest request, IGrainFactory grains)
@@ -185,34 +160,22 @@ public static class GrantEndpoints
 
     private static async Task<Results<JsonHttpResult<GrantResponse>, JsonHttpResult<Problem>>> VoidAsync(string customerId, string grantId, HttpContext http, IGrainFactory grains)
     {
-        var (grain, badId) = ApiRequest.Customer(grains, customerId);
-        if ((badId ?? ApiRequest.CheckId("grantId", grantId)) is { } badPath)
-        {
-            return badPath;
-        }
-
-        var (context, badKey) = ApiRequest.Command(http);
-        if (badKey is not null)
-        {
-            return badKey;
-        }
-
-        var (document, problem) = await RequestBody.ReadAsync(http.Request);
+        var (request, problem) = await ApiRequest.ReadCommandAsync(http, grains, customerId, ("grantId", grantId));
         if (problem is not null)
         {
             return problem;
         }
 
-        using (document)
+        using (request)
         {
-            var fields = new RequestFields(document!.RootElement, "reason");
+            var fields = new RequestFields(request!.Body.RootElement, "reason");
             var reason = fields.Text("reason", required: true, LedgerLimits.MaxReasonLength);
             if (!fields.IsValid)
             {
                 return fields.Problem();
             }
 
-            return GrantAnswer(http, customerId, await grain!.VoidGrantAsync(grantId, reason!, context!));
+            return GrantAnswer(http, customerId, await request.Grain.VoidGrantAsync(grantId, reason!, request.Context));
         }
     }
 

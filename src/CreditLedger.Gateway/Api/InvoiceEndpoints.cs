@@ -52,27 +52,15 @@ public static class InvoiceEndpoints
 
     private static async Task<Results<JsonHttpResult<InvoiceResponse>, JsonHttpResult<Problem>>> ApplyAsync(string customerId, string invoiceId, HttpContext http, IGrainFactory grains)
     {
-        var (grain, badId) = ApiRequest.Customer(grains, customerId);
-        if ((badId ?? ApiRequest.CheckId("invoiceId", invoiceId)) is { } badPath)
-        {
-            return badPath;
-        }
-
-        var (context, badKey) = ApiRequest.Command(http);
-        if (badKey is not null)
-        {
-            return badKey;
-        }
-
-        var (document, problem) = await RequestBody.ReadAsync(http.Request);
+        var (request, problem) = await ApiRequest.ReadCommandAsync(http, grains, customerId, ("invoiceId", invoiceId));
         if (problem is not null)
         {
             return problem;
         }
 
-        using (document)
+        using (request)
         {
-            var fields = new RequestFields(document!.RootElement, "currency", "total", "usage");
+            var fields = new RequestFields(request!.Body.RootElement, "currency", "total", "usage");
             var lines = ParseLines(fields);
             if (!fields.IsValid)
             {
@@ -80,7 +68,7 @@ public static class InvoiceEndpoints
             }
 
             var coalescer = http.RequestServices.GetRequiredService<ApplyCoalescer>();
-            return InvoiceAnswer(http, customerId, await coalescer.ApplyAsync(customerId, grain!, new ApplyRequest(invoiceId, lines, context!)));
+            return InvoiceAnswer(http, customerId, await coalescer.ApplyAsync(customerId, request.Grain, new ApplyRequest(invoiceId, lines, request.Context)));
         }
     }
 
@@ -95,19 +83,7 @@ public static class InvoiceEndpoints
         }
         else if (hasCurrency)
         {
-            var code = fields.Text("currency", required: true, 3);
-            CreditType? currency = null;
-            if (code is not null)
-            {
-                if (CreditType.TryCurrency(code, out var parsed, out var error))
-                {
-                    currency = parsed;
-                }
-                else
-                {
-                    fields.Error("currency", error);
-                }
-            }
+            var currency = fields.Currency("currency", required: true);
 
             if (fields.Amount("total", fields.AmountText("total", required: true), currency, allowZero: true) is { } total)
             {
@@ -131,19 +107,7 @@ public static class InvoiceEndpoints
             }
 
             var item = new RequestFields(usage[i], "unit", "quantity");
-            var key = item.Text("unit", required: true, 64);
-            CreditType? unit = null;
-            if (key is not null)
-            {
-                if (CreditType.TryUnit(key, out var parsed, out var error))
-                {
-                    unit = parsed;
-                }
-                else
-                {
-                    item.Error("unit", error);
-                }
-            }
+            var unit = item.Unit("unit", required: true);
 
             var quantity = item.Amount("quantity", item.AmountText("quantity", required: true), unit, allowZero: true);
             if (unit is { } u && lines.Any(l => l.CreditType == u.Code))
@@ -174,35 +138,23 @@ public static class InvoiceEndpoints
     private static async Task<Results<JsonHttpResult<InvoiceResponse>, JsonHttpResult<Problem>>> CloseAsync(
         string customerId, string invoiceId, HttpContext http, IGrainFactory grains, Func<ICustomerCreditGrain, CommandContext, Task<InvoiceResult>> close)
     {
-        var (grain, badId) = ApiRequest.Customer(grains, customerId);
-        if ((badId ?? ApiRequest.CheckId("invoiceId", invoiceId)) is { } badPath)
-        {
-            return badPath;
-        }
-
-        var (context, badKey) = ApiRequest.Command(http);
-        if (badKey is not null)
-        {
-            return badKey;
-        }
-
         // No body is needed; an empty JSON object is accepted, anything else is an error.
-        var (document, problem) = await RequestBody.ReadAsync(http.Request, required: false);
+        var (request, problem) = await ApiRequest.ReadCommandAsync(http, grains, customerId, ("invoiceId", invoiceId), bodyRequired: false);
         if (problem is not null)
         {
             return problem;
         }
 
-        using (document)
+        using (request)
         {
-            var fields = new RequestFields(document!.RootElement);
+            var fields = new RequestFields(request!.Body.RootElement);
             if (!fields.IsValid)
             {
                 return fields.Problem();
             }
-        }
 
-        return InvoiceAnswer(http, customerId, await close(grain!, context!));
+            return InvoiceAnswer(http, customerId, await close(request.Grain, request.Context));
+        }
     }
 
     private static async Task<Results<JsonHttpResult<InvoiceResponse>, JsonHttpResult<Problem>>> GetAsync(string customerId, string invoiceId, HttpContext http, IGrainFactory grains)

@@ -114,6 +114,18 @@ public sealed partial class RequestFields
         return amount;
     }
 
+    /// <summary>An ISO 4217 currency code, recording why it is not one.</summary>
+    public CreditType? Currency(string name, bool required) =>
+        Text(name, required, 3) is { } code
+            ? CreditType.TryCurrency(code, out var currency, out var error) ? currency : Invalid(name, error)
+            : null;
+
+    /// <summary>A unit key (<c>^[a-z][a-z0-9_]{0,63}$</c>), recording why it is not one.</summary>
+    public CreditType? Unit(string name, bool required) =>
+        Text(name, required, 64) is { } key
+            ? CreditType.TryUnit(key, out var unit, out var error) ? unit : Invalid(name, error)
+            : null;
+
     /// <summary>An integer from <paramref name="min"/> to <paramref name="max"/>.</summary>
     public int? WholeNumber(string name, int min, int max)
     {
@@ -178,6 +190,12 @@ public sealed partial class RequestFields
         }
 
         return text;
+    }
+
+    private CreditType? Invalid(string name, string error)
+    {
+        Error(name, error);
+        return null;
     }
 
     private bool Present(string name, bool required, out JsonElement value)

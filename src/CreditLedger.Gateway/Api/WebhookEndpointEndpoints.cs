@@ -100,10 +100,11 @@ public static class WebhookEndpointEndpoints
                 }
             }
 
-            var description = fields.Has("description") ? document.RootElement.GetProperty("description") : default;
+            // A description may be empty (the API's own example sends ""), so it is read here rather than as Text.
             var note = string.Empty;
             if (fields.Has("description"))
             {
+                var description = document.RootElement.GetProperty("description");
                 if (description.ValueKind != JsonValueKind.String || description.GetString()!.Length > MaxDescriptionLength)
                 {
                     fields.Error("description", $"Must be a string of at most {MaxDescriptionLength} characters.");
