@@ -22,6 +22,13 @@ public sealed partial class LedgerDatabase : IHostedService, IAsyncDisposable
     /// </summary>
     public const int DefaultMaxPoolSize = 50;
 
+    /// <summary>
+    /// How many statements each pooled connection keeps prepared when the connection string does not set
+    /// <c>Max Auto Prepare</c>. The hot paths (ledger appends, outbox writes, reminders, report folding) run the
+    /// same few dozen statements over and over; prepared, PostgreSQL skips parsing and planning them.
+    /// </summary>
+    public const int DefaultMaxAutoPrepare = 64;
+
     private readonly IConfiguration _configuration;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -72,6 +79,20 @@ public sealed partial class LedgerDatabase : IHostedService, IAsyncDisposable
             && !connectionString.Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase))
         {
             settings.MaxPoolSize = DefaultMaxPoolSize;
+        }
+
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        }
+
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+        {
+            // The engine keeps no session state on a connection (the migration lock is released explicitly), so
+            // handing a connection back to the pool need not cost PostgreSQL six reset statements.
+            settings.NoResetOnClose = true;
         }
 
         _dataSource = new NpgsqlDataSourceBuilder(settings.ConnectionString)
