@@ -81,14 +81,22 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
         return folded;
     }
 
+    /// <summary>How many pending entries <see cref="OldestPendingAsync"/> looks at, at most.</summary>
+    public const int LagWindow = 10_000;
+
     /// <summary>
     /// How far behind the ledger the aggregates are: the recording time of the oldest entry not yet folded in,
-    /// or null when every entry is.
+    /// or null when every entry is. Only the first <see cref="LagWindow"/> pending entries in feed order are
+    /// looked at: they belong to the earliest transactions, and the bound keeps the query an index range scan
+    /// however far behind the aggregates are (without it PostgreSQL plans a scan of the whole ledger).
     /// </summary>
     public async Task<DateTimeOffset?> OldestPendingAsync(CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT (SELECT min(e.recorded_at) FROM ledger_entries e WHERE (e.tx_id, e.customer_id, e.seq) > (c.tx_id, c.customer_id, c.seq))
+        await using var command = dataSource.CreateCommand($"""
+            SELECT (SELECT min(p.recorded_at) FROM (
+                      SELECT e.recorded_at FROM ledger_entries e
+                      WHERE (e.tx_id, e.customer_id, e.seq) > (c.tx_id, c.customer_id, c.seq)
+                      ORDER BY e.tx_id, e.customer_id, e.seq LIMIT {LagWindow}) p)
             FROM report_checkpoint c WHERE c.name = 'credits'
             """);
         var value = await command.ExecuteScalarAsync(cancellationToken);
