@@ -54,6 +54,96 @@ public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : 
         await TestPostgres.DropDatabaseAsync(connectionString);
     }
 
+    [Fact]
+    public async Task Append_GrantApplyPayWithIdempotency_RowsEqualThoseOfOneTransactionPerAppend()
+    {
+        await using var batching = new BatchingLedgerWriter(database.DataSource, writers: 1, maxBatchSize: 256);
+        var simple = new PostgresLedgerWriter(database.DataSource);
+
+        // The same three commands for 40 customers: written concurrently (grouped), and one by one for a twin each.
+        for (var step = 0; step < 3; step++)
+        {
+            var group = Enumerable.Range(0, 40).Select(i => Lifecycle($"same-b-{i}")[step]).ToList();
+            var outcomes = await Task.WhenAll(group.Select(a => batching.AppendAsync(a)));
+            Assert.All(outcomes, o => Assert.Equal(AppendOutcome.Committed, o));
+            foreach (var i in Enumerable.Range(0, 40))
+            {
+                Assert.Equal(AppendOutcome.Committed, await simple.AppendAsync(Lifecycle($"same-s-{i}")[step]));
+            }
+        }
+
+        // Every column but the customer and the transaction id, per table.
+        const string Rows = """
+            SELECT string_agg(row_text, E'\n' ORDER BY row_text) FROM (
+              SELECT concat_ws('|', 'entry', replace(customer_id, $1, ''), seq, kind, grant_id, credit_type, amount, available_after, invoice_id,
+                               reason, actor, source, request_id, idempotency_key, occurred_at, data) AS row_text
+              FROM ledger_entries WHERE customer_id LIKE $1 || '%'
+              UNION ALL
+              SELECT concat_ws('|', 'outbox', replace(customer_id, $1, ''), version, event_type, payload, occurred_at) FROM outbox WHERE customer_id LIKE $1 || '%'
+              UNION ALL
+              SELECT concat_ws('|', 'invoice', replace(customer_id, $1, ''), invoice_id, status, lines, applications, applied_version, applied_at,
+                               updated_version, updated_at) FROM invoices WHERE customer_id LIKE $1 || '%'
+              UNION ALL
+              SELECT concat_ws('|', 'idempotency', replace(customer_id, $1, ''), operation, idempotency_key, encode(request_hash, 'hex'), status_code,
+                               response, version) FROM idempotency_records WHERE customer_id LIKE $1 || '%') r
+            """;
+        var grouped = await database.ScalarAsync<string>(Rows, "same-b-");
+        var oneByOne = await database.ScalarAsync<string>(Rows, "same-s-");
+
+        Assert.Equal(oneByOne, grouped);
+        var lines = grouped.Split('\n');
+        foreach (var row in new[] { @"^entry\|\d+\|1\|granted\|", @"^entry\|\d+\|2\|applied\|", @"^entry\|\d+\|3\|paid\|", @"^invoice\|\d+\|inv_1\|paid\|", @"^idempotency\|\d+\|apply\|idem_1\|" })
+        {
+            Assert.Equal(40, lines.Count(line => System.Text.RegularExpressions.Regex.IsMatch(line, row)));
+        }
+    }
+
+    [Fact]
+    public async Task Append_InvoiceNoLongerPendingInAGroup_ThatAppendRefusedAloneOthersCommit()
+    {
+        await using var writer = new BatchingLedgerWriter(database.DataSource, writers: 1, maxBatchSize: 256);
+        var lifecycles = Enumerable.Range(0, 30).Select(i => Lifecycle($"stale-{i}")).ToList();
+        foreach (var step in new[] { 0, 1 })
+        {
+            Assert.All(await Task.WhenAll(lifecycles.Select(l => writer.AppendAsync(l[step]))), o => Assert.Equal(AppendOutcome.Committed, o));
+        }
+
+        // Another writer settles customer 7's invoice first: its pay is stale when the group arrives.
+        await database.ScalarAsync<int>("UPDATE invoices SET status = 'voided' WHERE customer_id = 'stale-7' RETURNING 1");
+        var outcomes = await Task.WhenAll(lifecycles.Select(l => writer.AppendAsync(l[2])));
+
+        Assert.Equal(AppendOutcome.VersionConflict, outcomes[7]);
+        Assert.Equal(29, outcomes.Count(o => o == AppendOutcome.Committed));
+        Assert.Equal(29L, await database.ScalarAsync<long>("SELECT count(*) FROM invoices WHERE customer_id LIKE 'stale-%' AND status = 'paid'"));
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE customer_id = 'stale-7' AND kind = 'paid'"));
+    }
+
+    // A grant, an apply of part of it (with its idempotency record) and the invoice's payment, as the grain plans them.
+    private static LedgerAppend[] Lifecycle(string customer)
+    {
+        var credits = new CustomerCredits();
+        var id = CustomerId.Parse(customer);
+        var provenance = new Provenance("key:test", "api", "req_1", "idem_1");
+        var grant = credits.PlanGrant(
+            new GrantRequest("grt_same", CreditType.Currency("USD"), 10m, "Same", null, GrantCategory.Paid, null, null), provenance, At);
+        credits.Commit(grant);
+        var apply = credits.PlanApply("inv_1", [new InvoiceRequestLine(CreditType.Currency("USD"), 4m)], provenance, At.AddMinutes(1));
+        credits.Commit(apply);
+        var pay = credits.PlanPay("inv_1", provenance, At.AddMinutes(2));
+        credits.Commit(pay);
+        var record = new IdempotencyRecord("apply", "idem_1", [1, 2, 3], 200, "{\"ok\": true}", apply.VersionAfter);
+        return
+        [
+            new LedgerAppend(id, grant.Entries, Outbox(customer, grant), InvoiceWrite.None, null, null),
+            new LedgerAppend(id, apply.Entries, Outbox(customer, apply), apply.InvoiceWrite, apply.Invoice, record),
+            new LedgerAppend(id, pay.Entries, Outbox(customer, pay), pay.InvoiceWrite, pay.Invoice, null),
+        ];
+    }
+
+    private static List<OutboxMessage> Outbox(string customer, Decision decision) => decision.Events
+        .Select((e, i) => new OutboxMessage($"evt_{customer}_{e.Entry.Version}_{i}", e.Entry.Version, e.Type, "{\"v\": 1}", e.Entry.OccurredAt))
+        .ToList();
+
     private static LedgerAppend Grant(string customer, string grantId)
     {
         var credits = new CustomerCredits();

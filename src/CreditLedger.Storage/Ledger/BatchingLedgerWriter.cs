@@ -7,10 +7,12 @@ namespace CreditLedger.Storage.Ledger;
 /// Group commit: appends from many customers' grains share one PostgreSQL transaction, so the engine pays one
 /// commit (one fsync) for a whole batch instead of one per command. It is adaptive: a writer takes whatever is
 /// waiting when it is free, so a lone request commits at once and a busy engine commits many per transaction.
-/// Each caller's appends run inside their own savepoint, so a conflict (a version, invoice id or idempotency key another
-/// writer holds) rolls back that append alone and is reported to its caller alone; every other append in the
-/// batch commits. An append is answered only once its transaction has committed; if the commit fails or its
-/// outcome is unknown, every append of the batch gets the exception. A customer has at most one append in
+/// A batch is first written in one round trip, one statement per table (<see cref="GroupCommitStatements"/>). When
+/// that meets a conflict (a version, invoice id or idempotency key another writer holds, or an invoice no longer
+/// pending), the transaction is rolled back and the batch is written again with each caller's appends inside their
+/// own savepoint, so the conflict rolls back that append alone and is reported to its caller alone; every other
+/// append in the batch commits. An append is answered only once its transaction has committed; if the commit fails
+/// or its outcome is unknown, every append of the batch gets the exception. A customer has at most one append in
 /// flight (its grain awaits each), so per-customer order is kept.
 /// </summary>
 public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
@@ -91,8 +93,43 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
 
     private async Task<AppendOutcome[]> CommitAsync(List<Pending> batch)
     {
-        var outcomes = new AppendOutcome[batch.Count];
         await using var connection = await _dataSource.OpenConnectionAsync();
+        var statements = new GroupCommitStatements(batch.Select(pending => pending.Appends));
+        if (statements.IsEmpty)
+        {
+            return Enumerable.Repeat(AppendOutcome.Committed, batch.Count).ToArray();
+        }
+
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await using var commands = new NpgsqlBatch(connection, transaction);
+            statements.AddTo(commands);
+            var held = true;
+            try
+            {
+                await commands.ExecuteNonQueryAsync();
+                held = statements.InvoiceUpdatesHeld;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                held = false;
+            }
+
+            if (held)
+            {
+                await transaction.CommitAsync();
+                return Enumerable.Repeat(AppendOutcome.Committed, batch.Count).ToArray();
+            }
+
+            await transaction.RollbackAsync();
+        }
+
+        return await CommitOneByOneAsync(connection, batch);
+    }
+
+    private static async Task<AppendOutcome[]> CommitOneByOneAsync(NpgsqlConnection connection, List<Pending> batch)
+    {
+        var outcomes = new AppendOutcome[batch.Count];
         await using var transaction = await connection.BeginTransactionAsync();
         for (var i = 0; i < batch.Count; i++)
         {

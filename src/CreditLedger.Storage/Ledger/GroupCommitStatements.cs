@@ -1,0 +1,179 @@
+using CreditLedger.Domain;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CreditLedger.Storage.Ledger;
+
+/// <summary>
+/// The statements of a whole group commit: every append of the group in at most five statements, one per table,
+/// sent in one round trip. Each statement's SQL text is the same whatever the group's size (its rows travel as
+/// arrays), so PostgreSQL plans it once per connection. A unique violation fails the whole statement, so a group
+/// that meets one is rolled back and written again append by append (<see cref="BatchingLedgerWriter"/>).
+/// </summary>
+internal sealed class GroupCommitStatements
+{
+    private const string InsertEntries = """
+        INSERT INTO ledger_entries (customer_id, seq, kind, grant_id, credit_type, amount, available_after, invoice_id,
+                                    reason, actor, source, request_id, idempotency_key, occurred_at, data)
+        SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::numeric[], $8::text[],
+                             $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::jsonb[])
+        """;
+
+    private const string InsertOutbox = """
+        INSERT INTO outbox (event_id, customer_id, version, event_type, payload, occurred_at)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::jsonb[], $6::timestamptz[])
+        """;
+
+    private const string InsertInvoices = """
+        INSERT INTO invoices (customer_id, invoice_id, status, lines, applications, applied_version, applied_at, updated_version, updated_at)
+        SELECT c, i, s, l, a, v, t, v, t
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::bigint[], $7::timestamptz[]) AS x(c, i, s, l, a, v, t)
+        """;
+
+    private const string UpdateInvoices = """
+        UPDATE invoices AS i SET status = u.s, updated_version = u.v, updated_at = u.t
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[]) AS u(c, n, s, v, t)
+        WHERE i.customer_id = u.c AND i.invoice_id = u.n AND i.status = 'pending'
+        """;
+
+    private const string InsertIdempotency = """
+        INSERT INTO idempotency_records (customer_id, operation, idempotency_key, request_hash, status_code, response, version)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::integer[], $6::jsonb[], $7::bigint[])
+        """;
+
+    private readonly List<(string CustomerId, LedgerEntry Entry)> _entries = [];
+    private readonly List<(string CustomerId, OutboxMessage Message)> _outbox = [];
+    private readonly List<(string CustomerId, Invoice Invoice)> _invoiceInserts = [];
+    private readonly List<(string CustomerId, Invoice Invoice, long Version, DateTimeOffset At)> _invoiceUpdates = [];
+    private readonly List<(string CustomerId, IdempotencyRecord Record)> _idempotency = [];
+    private NpgsqlBatchCommand? _update;
+
+    /// <summary>Gathers the rows of <paramref name="appends"/>.</summary>
+    public GroupCommitStatements(IEnumerable<IReadOnlyList<LedgerAppend>> appends)
+    {
+        foreach (var append in appends.SelectMany(group => group))
+        {
+            var customerId = append.CustomerId.Value;
+            _entries.AddRange(append.Entries.Select(entry => (customerId, entry)));
+            _outbox.AddRange(append.Outbox.Select(message => (customerId, message)));
+            if (append.Invoice is { } invoice && append.InvoiceWrite == InvoiceWrite.Insert)
+            {
+                _invoiceInserts.Add((customerId, invoice));
+            }
+            else if (append.Invoice is { } updated && append.InvoiceWrite == InvoiceWrite.Update)
+            {
+                var version = append.Entries.Count > 0 ? append.Entries[^1].Version : updated.AppliedVersion;
+                var at = append.Entries.Count > 0 ? append.Entries[^1].OccurredAt : updated.AppliedAt;
+                _invoiceUpdates.Add((customerId, updated, version, at));
+            }
+
+            if (append.Idempotency is { } record)
+            {
+                _idempotency.Add((customerId, record));
+            }
+        }
+    }
+
+    /// <summary>True when the group writes nothing (every append was empty).</summary>
+    public bool IsEmpty => _entries.Count == 0 && _outbox.Count == 0 && _invoiceInserts.Count == 0
+        && _invoiceUpdates.Count == 0 && _idempotency.Count == 0;
+
+    /// <summary>
+    /// True once the statements have run when every invoice update found its invoice still pending; false means
+    /// one of them was stale and the group must not commit as it is.
+    /// </summary>
+    public bool InvoiceUpdatesHeld => _update is null || _update.RecordsAffected == _invoiceUpdates.Count;
+
+    /// <summary>Adds the group's statements to <paramref name="batch"/>.</summary>
+    public void AddTo(NpgsqlBatch batch)
+    {
+        if (_entries.Count > 0)
+        {
+            batch.BatchCommands.Add(Statement(
+                InsertEntries,
+                Column(_entries, r => r.CustomerId, NpgsqlDbType.Text),
+                Column(_entries, r => r.Entry.Version, NpgsqlDbType.Bigint),
+                Column(_entries, r => LedgerJson.KindName(r.Entry.Kind), NpgsqlDbType.Text),
+                Column(_entries, r => r.Entry.GrantId, NpgsqlDbType.Text),
+                Column(_entries, r => r.Entry.CreditType.Code, NpgsqlDbType.Text),
+                Column(_entries, r => r.Entry.Amount, NpgsqlDbType.Numeric),
+                Column(_entries, r => r.Entry.AvailableAfter, NpgsqlDbType.Numeric),
+                Column(_entries, r => r.Entry.InvoiceId, NpgsqlDbType.Text),
+                Column(_entries, r => r.Entry.Reason, NpgsqlDbType.Text),
+                Column(_entries, r => r.Entry.Provenance.Actor, NpgsqlDbType.Text),
+                Column(_entries, r => r.Entry.Provenance.Source, NpgsqlDbType.Text),
+                Column(_entries, r => r.Entry.Provenance.RequestId, NpgsqlDbType.Text),
+                Column(_entries, r => r.Entry.Provenance.IdempotencyKey, NpgsqlDbType.Text),
+                Column(_entries, r => r.Entry.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz),
+                Column(_entries, r => LedgerJson.EntryData(r.Entry), NpgsqlDbType.Jsonb)));
+        }
+
+        if (_outbox.Count > 0)
+        {
+            batch.BatchCommands.Add(Statement(
+                InsertOutbox,
+                Column(_outbox, r => r.Message.EventId, NpgsqlDbType.Text),
+                Column(_outbox, r => r.CustomerId, NpgsqlDbType.Text),
+                Column(_outbox, r => r.Message.Version, NpgsqlDbType.Bigint),
+                Column(_outbox, r => r.Message.EventType, NpgsqlDbType.Text),
+                Column(_outbox, r => r.Message.Payload, NpgsqlDbType.Jsonb),
+                Column(_outbox, r => r.Message.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz)));
+        }
+
+        if (_invoiceInserts.Count > 0)
+        {
+            batch.BatchCommands.Add(Statement(
+                InsertInvoices,
+                Column(_invoiceInserts, r => r.CustomerId, NpgsqlDbType.Text),
+                Column(_invoiceInserts, r => r.Invoice.InvoiceId, NpgsqlDbType.Text),
+                Column(_invoiceInserts, r => LedgerJson.StatusName(r.Invoice.Status), NpgsqlDbType.Text),
+                Column(_invoiceInserts, r => LedgerJson.Lines(r.Invoice.Lines), NpgsqlDbType.Jsonb),
+                Column(_invoiceInserts, r => LedgerJson.Applications(r.Invoice.Applications), NpgsqlDbType.Jsonb),
+                Column(_invoiceInserts, r => r.Invoice.AppliedVersion, NpgsqlDbType.Bigint),
+                Column(_invoiceInserts, r => r.Invoice.AppliedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz)));
+        }
+
+        if (_invoiceUpdates.Count > 0)
+        {
+            _update = Statement(
+                UpdateInvoices,
+                Column(_invoiceUpdates, r => r.CustomerId, NpgsqlDbType.Text),
+                Column(_invoiceUpdates, r => r.Invoice.InvoiceId, NpgsqlDbType.Text),
+                Column(_invoiceUpdates, r => LedgerJson.StatusName(r.Invoice.Status), NpgsqlDbType.Text),
+                Column(_invoiceUpdates, r => r.Version, NpgsqlDbType.Bigint),
+                Column(_invoiceUpdates, r => r.At.ToUniversalTime(), NpgsqlDbType.TimestampTz));
+            batch.BatchCommands.Add(_update);
+        }
+
+        if (_idempotency.Count > 0)
+        {
+            batch.BatchCommands.Add(Statement(
+                InsertIdempotency,
+                Column(_idempotency, r => r.CustomerId, NpgsqlDbType.Text),
+                Column(_idempotency, r => r.Record.Operation, NpgsqlDbType.Text),
+                Column(_idempotency, r => r.Record.Key, NpgsqlDbType.Text),
+                Column(_idempotency, r => r.Record.RequestHash, NpgsqlDbType.Bytea),
+                Column(_idempotency, r => r.Record.StatusCode, NpgsqlDbType.Integer),
+                Column(_idempotency, r => r.Record.Response, NpgsqlDbType.Jsonb),
+                Column(_idempotency, r => r.Record.Version, NpgsqlDbType.Bigint)));
+        }
+    }
+
+    private static NpgsqlParameter Column<TRow, TValue>(List<TRow> rows, Func<TRow, TValue> value, NpgsqlDbType elementType)
+    {
+        var values = new TValue[rows.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = value(rows[i]);
+        }
+
+        return new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | elementType };
+    }
+
+    private static NpgsqlBatchCommand Statement(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+}
