@@ -15,6 +15,8 @@ public static class ApiRequest
     /// <summary>The header set on answers that replay an earlier request's.</summary>
     public const string ReplayedHeader = "Idempotent-Replayed";
 
+    private static CustomerGrainTypes? s_customerGrainTypes;
+
     /// <summary>The customer's grain, or the problem when the path id is not valid.</summary>
     public static (ICustomerCreditGrain? Grain, JsonHttpResult<Problem>? Problem) Customer(IGrainFactory grains, string customerId)
     {
@@ -23,8 +25,25 @@ public static class ApiRequest
             return (null, Problems.Validation("customerId", error));
         }
 
-        return (grains.GetGrain<ICustomerCreditGrain>(GrainKeys.ForCustomer(id)), null);
+        return (CustomerGrain(grains, id), null);
     }
+
+    // Orleans resolves a grain interface's type by reflection on every GetGrain<T>(key); the customer grain's types
+    // are resolved once per grain factory and every later reference is made from them.
+    private static ICustomerCreditGrain CustomerGrain(IGrainFactory grains, CustomerId id)
+    {
+        var resolved = s_customerGrainTypes;
+        if (resolved is null || !ReferenceEquals(resolved.Factory, grains))
+        {
+            var grain = grains.GetGrain<ICustomerCreditGrain>(GrainKeys.ForCustomer(id));
+            s_customerGrainTypes = new CustomerGrainTypes(grains, grain.GetGrainId().Type, ((GrainReference)grain).InterfaceType);
+            return grain;
+        }
+
+        return (ICustomerCreditGrain)grains.GetGrain(GrainId.Create(resolved.Type, GrainKeys.ForCustomer(id)), resolved.Interface);
+    }
+
+    private sealed record CustomerGrainTypes(IGrainFactory Factory, GrainType Type, GrainInterfaceType Interface);
 
     /// <summary>The problem when a path id (<paramref name="field"/>) is not valid, else null.</summary>
     public static JsonHttpResult<Problem>? CheckId(string field, string value) =>
