@@ -8,17 +8,20 @@ using CreditLedger.Storage.Ledger;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace CreditLedger.Grains;
 
 /// <summary>
 /// One customer's credits. A thin adapter: it loads the state (snapshot + later entries + unpaid invoices),
 /// asks the domain to plan each command, appends the planned entries durably through <see cref="ILedgerWriter"/>,
-/// and only then folds them into memory and answers. Not reentrant: Orleans runs one call at a time, which is
-/// the customer's lock. When a write fails, its outcome is unknown, or another activation wrote first, the
-/// grain drops its memory (deactivates) and the caller gets a <see cref="LedgerUnavailableException"/>; the
-/// retry (same invoice id or idempotency key) is safe.
+/// and only then answers. Commands that change the ledger take turns in one queue (the customer's lock, see
+/// CustomerCreditGrain.Turns.cs); commands that queue up behind a commit in flight share the next commit. Reads
+/// run between turns. When a write fails, its outcome is unknown, or another activation wrote first, the grain
+/// drops its memory (deactivates) and the caller gets a <see cref="LedgerUnavailableException"/>; the retry
+/// (same invoice id or idempotency key) is safe.
 /// </summary>
+[Reentrant]
 public sealed partial class CustomerCreditGrain(
     [PersistentState(CustomerCreditGrain.StateName, StorageNames.Ledger)] IPersistentState<CustomerCreditsSnapshot> snapshot,
     ILedgerWriter writer,
@@ -34,6 +37,7 @@ public sealed partial class CustomerCreditGrain(
     /// <summary>The name of the reminder due at the customer's next expiry.</summary>
     public const string ExpiryReminderName = "expiry";
 
+    private const string ApplyOperation = "apply";
     private const string GrantOperation = "grant";
     private const string VoidGrantOperation = "void-grant";
     private const string PayOperation = "pay";
@@ -66,9 +70,14 @@ public sealed partial class CustomerCreditGrain(
     }
 
     /// <inheritdoc />
-    public async Task<CustomerResult> PutCustomerAsync(CustomerDetails details)
+    public Task<CustomerResult> PutCustomerAsync(CustomerDetails details)
     {
         ArgumentNullException.ThrowIfNull(details);
+        return InTurnAsync(() => PutCustomerAloneAsync(details));
+    }
+
+    private async Task<CustomerResult> PutCustomerAloneAsync(CustomerDetails details)
+    {
         var (customer, created) = await ReadAsync(() => queries.UpsertCustomerAsync(_customerId, details.Name, details.Email, Now()));
         _customer = customer;
         return new CustomerResult(
@@ -85,23 +94,27 @@ public sealed partial class CustomerCreditGrain(
             : new CustomerResult(CommandStatus.CustomerNotFound, _credits.Version, null, null);
 
     /// <inheritdoc />
-    public async Task<GrantResult> GrantAsync(GrantCommand command, CommandContext context)
+    public Task<GrantResult> GrantAsync(GrantCommand command, CommandContext context)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(context);
-        if (!await CustomerExistsAsync())
-        {
-            return new GrantResult(CommandStatus.CustomerNotFound, _credits.Version, null, null, CustomerNotFound());
-        }
+        return InTurnAsync(
+            async () => await CustomerExistsAsync()
+                ? await RunAsync(PlanGrant(command, context), context, GrainJsonContext.Default.GrantResult)
+                : new GrantResult(CommandStatus.CustomerNotFound, _credits.Version, null, null, CustomerNotFound()),
+            () => _customer is null || _stale ? null : SpeculateAnswer(PlanGrant(command, context), context, GrainJsonContext.Default.GrantResult));
+    }
 
+    private Planned<GrantResult> PlanGrant(GrantCommand command, CommandContext context)
+    {
         if (!CreditType.TryParse(command.CreditType, out var creditType, out var typeError))
         {
-            return new GrantResult(CommandStatus.InvalidRequest, _credits.Version, null, null, new CommandError(typeError, "creditType"));
+            return Planned.Answer(new GrantResult(CommandStatus.InvalidRequest, _credits.Version, null, null, new CommandError(typeError, "creditType")));
         }
 
         if (!WireNames.TryParseCategory(command.Category, out var category))
         {
-            return new GrantResult(CommandStatus.InvalidRequest, _credits.Version, null, null, new CommandError("Must be paid or promotional.", "category"));
+            return Planned.Answer(new GrantResult(CommandStatus.InvalidRequest, _credits.Version, null, null, new CommandError("Must be paid or promotional.", "category")));
         }
 
         var request = new GrantRequest(
@@ -112,15 +125,19 @@ public sealed partial class CustomerCreditGrain(
             : new GrantResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, null, ErrorOf(decision));
         var fingerprint = RequestFingerprint.Of(
             GrantOperation, command.CreditType, command.Amount, command.Reason, command.Priority, command.Category, command.EffectiveAt, command.ExpiresAt);
-        var (result, _) = await RunAsync(decision, context, GrantOperation, fingerprint, answer, GrainJsonContext.Default.GrantResult);
-        return result;
+        return new Planned<GrantResult>(decision, GrantOperation, fingerprint, answer);
     }
 
     /// <inheritdoc />
-    public async Task<GrantResult> VoidGrantAsync(string grantId, string reason, CommandContext context)
+    public Task<GrantResult> VoidGrantAsync(string grantId, string reason, CommandContext context)
     {
         ArgumentNullException.ThrowIfNull(grantId);
         ArgumentNullException.ThrowIfNull(context);
+        return InTurnAsync(() => VoidGrantAloneAsync(grantId, reason, context));
+    }
+
+    private async Task<GrantResult> VoidGrantAloneAsync(string grantId, string reason, CommandContext context)
+    {
         if (!await CustomerExistsAsync())
         {
             return new GrantResult(CommandStatus.CustomerNotFound, _credits.Version, null, null, CustomerNotFound());
@@ -140,32 +157,43 @@ public sealed partial class CustomerCreditGrain(
             answer = new GrantResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, null, ErrorOf(decision));
         }
 
-        var fingerprint = RequestFingerprint.Of(VoidGrantOperation, grantId, reason);
-        var (result, _) = await RunAsync(decision, context, VoidGrantOperation, fingerprint, answer, GrainJsonContext.Default.GrantResult);
-        return result;
+        var planned = new Planned<GrantResult>(decision, VoidGrantOperation, RequestFingerprint.Of(VoidGrantOperation, grantId, reason), answer);
+        return await RunAsync(planned, context, GrainJsonContext.Default.GrantResult);
     }
 
     /// <inheritdoc />
-    public async Task<InvoiceResult> ApplyAsync(string invoiceId, IReadOnlyList<InvoiceLineRequest> lines, CommandContext context)
+    public Task<InvoiceResult> ApplyAsync(string invoiceId, IReadOnlyList<InvoiceLineRequest> lines, CommandContext context)
     {
         ArgumentNullException.ThrowIfNull(invoiceId);
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(context);
+
+        // The invoice id is the idempotency key of an apply; a header key adds nothing.
+        context = context with { IdempotencyKey = null };
+        return InTurnAsync(
+            () => ApplyAloneAsync(invoiceId, lines, context),
+            () => _customer is null || _stale ? null : SpeculateAnswer(PlanApply(invoiceId, lines, context), context, GrainJsonContext.Default.InvoiceResult));
+    }
+
+    private Planned<InvoiceResult> PlanApply(string invoiceId, IReadOnlyList<InvoiceLineRequest> lines, CommandContext context)
+    {
+        if (ParseLines(lines) is not { } requested)
+        {
+            return Planned.Answer(new InvoiceResult(CommandStatus.InvalidRequest, _credits.Version, null, new CommandError("Unknown credit type.", "usage")));
+        }
+
+        var decision = _credits.PlanApply(invoiceId, requested, ProvenanceOf(context), Now());
+        return new Planned<InvoiceResult>(decision, ApplyOperation, [], ApplyAnswer(decision));
+    }
+
+    private async Task<InvoiceResult> ApplyAloneAsync(string invoiceId, IReadOnlyList<InvoiceLineRequest> lines, CommandContext context)
+    {
         if (!await CustomerExistsAsync())
         {
             return new InvoiceResult(CommandStatus.CustomerNotFound, _credits.Version, null, CustomerNotFound());
         }
 
-        if (ParseLines(lines) is not { } requested)
-        {
-            return new InvoiceResult(CommandStatus.InvalidRequest, _credits.Version, null, new CommandError("Unknown credit type.", "usage"));
-        }
-
-        // The invoice id is the idempotency key of an apply; a header key adds nothing.
-        context = context with { IdempotencyKey = null };
-        var provenance = ProvenanceOf(context);
-        var decision = _credits.PlanApply(invoiceId, requested, provenance, Now());
-        var (result, outcome) = await RunAsync(decision, context, "apply", [], ApplyAnswer(decision), GrainJsonContext.Default.InvoiceResult);
+        var (result, outcome) = await RunWithOutcomeAsync(PlanApply(invoiceId, lines, context), context, GrainJsonContext.Default.InvoiceResult);
         if (outcome != AppendOutcome.InvoiceExists)
         {
             return result;
@@ -174,7 +202,7 @@ public sealed partial class CustomerCreditGrain(
         // The invoice was applied before and is no longer held in memory (paid or voided): answer from storage.
         var stored = await ReadAsync(() => queries.FindInvoiceAsync(_customerId, invoiceId))
             ?? throw Unavailable("The invoice exists but could not be read", null);
-        return ApplyAnswer(_credits.PlanApply(invoiceId, requested, provenance, Now(), stored));
+        return ApplyAnswer(_credits.PlanApply(invoiceId, ParseLines(lines)!, ProvenanceOf(context), Now(), stored));
     }
 
     /// <inheritdoc />
@@ -186,6 +214,11 @@ public sealed partial class CustomerCreditGrain(
             return [await ApplyAsync(requests[0].InvoiceId, requests[0].Lines, requests[0].Context)];
         }
 
+        return await InTurnAsync(() => ApplyBatchAloneAsync(requests));
+    }
+
+    private async Task<IReadOnlyList<InvoiceResult>> ApplyBatchAloneAsync(IReadOnlyList<ApplyRequest> requests)
+    {
         if (!await CustomerExistsAsync())
         {
             return requests.Select(_ => new InvoiceResult(CommandStatus.CustomerNotFound, _credits.Version, null, CustomerNotFound())).ToList();
@@ -193,6 +226,7 @@ public sealed partial class CustomerCreditGrain(
 
         var answers = new InvoiceResult[requests.Count];
         var appends = new List<LedgerAppend>();
+        BeginSpeculation();
         try
         {
             for (var i = 0; i < requests.Count; i++)
@@ -239,6 +273,10 @@ public sealed partial class CustomerCreditGrain(
 
             throw;
         }
+        finally
+        {
+            EndSpeculation();
+        }
 
         if (appends.Count > 0)
         {
@@ -255,6 +293,17 @@ public sealed partial class CustomerCreditGrain(
     /// <inheritdoc />
     public Task<InvoiceResult> VoidInvoiceAsync(string invoiceId, CommandContext context) =>
         CloseInvoiceAsync(invoiceId, context, VoidInvoiceOperation);
+
+    private Task<InvoiceResult> CloseInvoiceAsync(string invoiceId, CommandContext context, string operation)
+    {
+        ArgumentNullException.ThrowIfNull(invoiceId);
+        ArgumentNullException.ThrowIfNull(context);
+        return InTurnAsync(
+            () => CloseInvoiceAloneAsync(invoiceId, context, operation),
+            () => _customer is null || _stale || _credits.FindPendingInvoice(invoiceId) is null
+                ? null
+                : SpeculateAnswer(PlanCloseInvoice(invoiceId, context, operation, null), context, GrainJsonContext.Default.InvoiceResult));
+    }
 
     /// <inheritdoc />
     public async Task<InvoiceResult> GetInvoiceAsync(string invoiceId)
@@ -348,7 +397,10 @@ public sealed partial class CustomerCreditGrain(
     }
 
     /// <inheritdoc />
-    public async Task<CreditAlertResult> SetCreditAlertAsync(string creditType, decimal threshold)
+    public Task<CreditAlertResult> SetCreditAlertAsync(string creditType, decimal threshold) =>
+        InTurnAsync(() => SetCreditAlertAloneAsync(creditType, threshold));
+
+    private async Task<CreditAlertResult> SetCreditAlertAloneAsync(string creditType, decimal threshold)
     {
         if (!await CustomerExistsAsync())
         {
@@ -376,33 +428,34 @@ public sealed partial class CustomerCreditGrain(
     }
 
     /// <inheritdoc />
-    public Task<ActivationInfo> GetActivationInfoAsync() =>
-        Task.FromResult(new ActivationInfo(_loadedSnapshotVersion, _entriesReplayed, _credits.Version, _credits.NextExpiry()));
+    public async Task<ActivationInfo> GetActivationInfoAsync()
+    {
+        await SettledAsync();
+        return new ActivationInfo(_loadedSnapshotVersion, _entriesReplayed, _credits.Version, _credits.NextExpiry());
+    }
 
     /// <inheritdoc />
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
-    {
-        if (reminderName != ExpiryReminderName)
-        {
-            return;
-        }
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == ExpiryReminderName ? InTurnAsync(RecordExpiriesAsync) : Task.CompletedTask;
 
+    private async Task<bool> RecordExpiriesAsync()
+    {
         var decision = _credits.PlanExpiries(Provenance.Reminder, Now());
         if (decision.HasWrites)
         {
-            await RunAsync(decision, new CommandContext(Provenance.EngineActor, Provenance.ReminderSource, null, null), "expire", [], 0, null);
+            var context = new CommandContext(Provenance.EngineActor, Provenance.ReminderSource, null, null);
+            await RunAsync(new Planned<int>(decision, "expire", [], 0), context, null);
             LogExpiriesRecorded(logger, _customerId.Value, decision.Entries.Count);
         }
 
         // Whatever was registered, the reminder now follows the state: due at the next expiry, or gone.
         _reminderDueAt = null;
         await AfterChangeAsync(unregisterWhenIdle: true);
+        return decision.HasWrites;
     }
 
-    private async Task<InvoiceResult> CloseInvoiceAsync(string invoiceId, CommandContext context, string operation)
+    private async Task<InvoiceResult> CloseInvoiceAloneAsync(string invoiceId, CommandContext context, string operation)
     {
-        ArgumentNullException.ThrowIfNull(invoiceId);
-        ArgumentNullException.ThrowIfNull(context);
         if (!await CustomerExistsAsync())
         {
             return new InvoiceResult(CommandStatus.CustomerNotFound, _credits.Version, null, CustomerNotFound());
@@ -411,6 +464,11 @@ public sealed partial class CustomerCreditGrain(
         var stored = _credits.FindPendingInvoice(invoiceId) is null
             ? await ReadAsync(() => queries.FindInvoiceAsync(_customerId, invoiceId))
             : null;
+        return await RunAsync(PlanCloseInvoice(invoiceId, context, operation, stored), context, GrainJsonContext.Default.InvoiceResult);
+    }
+
+    private Planned<InvoiceResult> PlanCloseInvoice(string invoiceId, CommandContext context, string operation, Invoice? stored)
+    {
         var provenance = ProvenanceOf(context);
         var decision = operation == PayOperation
             ? _credits.PlanPay(invoiceId, provenance, Now(), stored)
@@ -418,8 +476,7 @@ public sealed partial class CustomerCreditGrain(
         var answer = decision.Outcome == DecisionOutcome.Rejected
             ? new InvoiceResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, ErrorOf(decision))
             : new InvoiceResult(CommandStatus.Ok, decision.VersionAfter, CustomerViews.Invoice(decision.Invoice!), null);
-        var (result, _) = await RunAsync(decision, context, operation, RequestFingerprint.Of(operation, invoiceId), answer, GrainJsonContext.Default.InvoiceResult);
-        return result;
+        return new Planned<InvoiceResult>(decision, operation, RequestFingerprint.Of(operation, invoiceId), answer);
     }
 
     private static List<InvoiceRequestLine>? ParseLines(IReadOnlyList<InvoiceLineRequest> lines)
@@ -451,29 +508,21 @@ public sealed partial class CustomerCreditGrain(
     /// memory. A key used before answers with what it answered then (or a conflict, for a different request).
     /// Invalid requests are answered without writing or remembering anything.
     /// </summary>
-    private async Task<(TResult Result, AppendOutcome Outcome)> RunAsync<TResult>(
-        Decision decision, CommandContext context, string operation, byte[] fingerprint, TResult answer, JsonTypeInfo<TResult>? json)
+    private async Task<TResult> RunAsync<TResult>(Planned<TResult> planned, CommandContext context, JsonTypeInfo<TResult>? json) =>
+        (await RunWithOutcomeAsync(planned, context, json)).Result;
+
+    private async Task<(TResult Result, AppendOutcome Outcome)> RunWithOutcomeAsync<TResult>(
+        Planned<TResult> planned, CommandContext context, JsonTypeInfo<TResult>? json)
     {
-        if (decision.Rejection == Rejection.InvalidRequest)
+        var (decision, operation, fingerprint, answer) = planned;
+        if (decision is null)
         {
             return (answer, AppendOutcome.Committed);
         }
 
-        IdempotencyRecord? record = null;
-        if (context.IdempotencyKey is { } key && json is not null)
-        {
-            var status = answer switch
-            {
-                GrantResult grant => grant.Status,
-                InvoiceResult invoice => invoice.Status,
-                _ => CommandStatus.Ok,
-            };
-            record = new IdempotencyRecord(
-                operation, key, fingerprint, CommandStatusCodes.HttpStatus(status), JsonSerializer.Serialize(answer, json), decision.VersionAfter);
-        }
-
+        var append = Prepare(decision, context, operation, fingerprint, answer, json);
         var changes = decision.Outcome == DecisionOutcome.Changed;
-        if (!(changes && decision.HasWrites) && record is null)
+        if (append is null)
         {
             if (changes)
             {
@@ -483,13 +532,7 @@ public sealed partial class CustomerCreditGrain(
             return (answer, AppendOutcome.Committed);
         }
 
-        var append = new LedgerAppend(
-            _customerId,
-            changes ? decision.Entries : [],
-            changes ? OutboxEvents.From(_customerId, decision, id => _credits.FindGrant(id)?.Terms) : [],
-            changes ? decision.InvoiceWrite : InvoiceWrite.None,
-            decision.Invoice,
-            record);
+        var record = append.Idempotency;
         var outcome = await AppendAsync(append);
         switch (outcome)
         {
@@ -519,6 +562,53 @@ public sealed partial class CustomerCreditGrain(
                 return (answer, outcome);
         }
     }
+
+    /// <summary>
+    /// What <paramref name="decision"/> appends: its entries, outbox rows and invoice change when it changes the
+    /// state, and the answer to remember under the caller's idempotency key; null when there is nothing to write
+    /// (invalid requests are answered without remembering anything).
+    /// </summary>
+    private LedgerAppend? Prepare<TResult>(
+        Decision decision, CommandContext context, string operation, byte[] fingerprint, TResult answer, JsonTypeInfo<TResult>? json)
+    {
+        if (decision.Rejection == Rejection.InvalidRequest)
+        {
+            return null;
+        }
+
+        IdempotencyRecord? record = null;
+        if (context.IdempotencyKey is { } key && json is not null)
+        {
+            var status = answer switch
+            {
+                GrantResult grant => grant.Status,
+                InvoiceResult invoice => invoice.Status,
+                _ => CommandStatus.Ok,
+            };
+            record = new IdempotencyRecord(
+                operation, key, fingerprint, CommandStatusCodes.HttpStatus(status), JsonSerializer.Serialize(answer, json), decision.VersionAfter);
+        }
+
+        var changes = decision.Outcome == DecisionOutcome.Changed;
+        if (!(changes && decision.HasWrites) && record is null)
+        {
+            return null;
+        }
+
+        return new LedgerAppend(
+            _customerId,
+            changes ? decision.Entries : [],
+            changes ? OutboxEvents.From(_customerId, decision, id => _credits.FindGrant(id)?.Terms) : [],
+            changes ? decision.InvoiceWrite : InvoiceWrite.None,
+            decision.Invoice,
+            record);
+    }
+
+    // Plans a command into a group commit (see CustomerCreditGrain.Turns.cs).
+    private (LedgerAppend? Append, TResult Answer)? SpeculateAnswer<TResult>(Planned<TResult> planned, CommandContext context, JsonTypeInfo<TResult>? json) =>
+        planned.Decision is null
+            ? (null, planned.Answer)
+            : Speculate(planned.Decision, context, planned.Operation, planned.Fingerprint, planned.Answer, json);
 
     private TResult KeyReused<TResult>(TResult answer, CommandError error) => answer switch
     {
@@ -641,6 +731,15 @@ public sealed partial class CustomerCreditGrain(
         }
     }
 
+    // A planned command: its decision (null when it is answered without one, e.g. an invalid field), the operation
+    // and request fingerprint its idempotency record is kept under, and its answer once durable.
+    private sealed record Planned<TResult>(Decision? Decision, string Operation, byte[] Fingerprint, TResult Answer);
+
+    private static class Planned
+    {
+        public static Planned<TResult> Answer<TResult>(TResult answer) => new(null, string.Empty, [], answer);
+    }
+
     // PostgreSQL keeps instants to the microsecond: the ledger's clock does too, so that what a grain holds in
     // memory and what it reads back after a restart are the same instants.
     private DateTimeOffset Now() => Microseconds(time.GetUtcNow());
@@ -659,6 +758,7 @@ public sealed partial class CustomerCreditGrain(
 
     private async Task<bool> CustomerExistsAsync()
     {
+        await SettledAsync();
         if (_stale)
         {
             // A failed batch left memory that is not the ledger's; the activation is going away.

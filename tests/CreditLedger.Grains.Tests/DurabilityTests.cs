@@ -87,6 +87,47 @@ public sealed class DurabilityTests
     }
 
     [Fact]
+    public async Task QueuedApplies_PostgresStopped_AllFailRetryably_ThenRetriesApplyEachOnce()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"creditledger-stopgroup-{Environment.ProcessId}-{Environment.TickCount64}");
+        var cluster = new EmbeddedPostgresCluster(
+            new PostgresOptions { DataDirectory = Path.Combine(root, "postgres"), Port = FreePorts.OrFree(0), Durable = false },
+            NullLogger.Instance);
+        await cluster.StartAsync(CancellationToken.None);
+        try
+        {
+            await using var silo = await CustomerSilo.StartAsync(cluster.ConnectionString, "stopgroup-" + Environment.ProcessId, new FakeTimeProvider(GrainFixture.Start));
+            var grain = await silo.CreatedAsync("acme");
+            await grain.GrantedAsync(Commands.Usd(100m));
+
+            // One apply runs alone and the others queue behind it: every one of them fails, none is half-done.
+            await cluster.StopAsync(CancellationToken.None);
+            var failures = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+                Record.ExceptionAsync(() => grain.ApplyAsync($"inv_{i}", Commands.Total(1m), Commands.Api))));
+            Assert.All(failures, f => Assert.IsType<LedgerUnavailableException>(f));
+
+            await cluster.StartAsync(CancellationToken.None);
+            var applied = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+                RetryAsync(() => grain.ApplyAsync($"inv_{i}", Commands.Total(1m), Commands.Api))));
+
+            Assert.All(applied, a => Assert.Equal((CommandStatus.Ok, 1m), (a.Status, a.Invoice!.Lines[0].Applied)));
+            await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString);
+            await using var entries = dataSource.CreateCommand(
+                "SELECT count(*), count(DISTINCT invoice_id), max(seq) FROM ledger_entries WHERE customer_id = 'acme' AND kind = 'applied'");
+            await using var reader = await entries.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            Assert.Equal((40L, 40L, 41L), (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)));
+            var usd = Assert.Single((await grain.GetBalancesAsync(30)).Balances);
+            Assert.Equal((60m, 40m), (usd.Available, usd.Pending));
+        }
+        finally
+        {
+            await cluster.StopAsync(CancellationToken.None);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Reminder_CustomerNobodyTouches_GrantExpiryRecordedWithEvents()
     {
         var connectionString = await TestPostgres.CreateMigratedDatabaseAsync("reminder");
