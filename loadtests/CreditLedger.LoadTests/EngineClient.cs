@@ -81,6 +81,19 @@ internal sealed class EngineClient : IDisposable
         return (201, body.RootElement.GetProperty("grantId").GetString());
     }
 
+    /// <summary>Grants 1.00 USD expiring at <paramref name="expiresAt"/> (idempotent per customer).</summary>
+    public async Task GrantExpiringAsync(string customerId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var at = expiresAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/customers/{customerId}/credit-grants")
+        {
+            Content = Json($$"""{"type":"monetary","amount":"1.00","currency":"USD","reason":"Load test expiry","category":"promotional","expiresAt":"{{at}}"}"""),
+        };
+        request.Headers.Add("Idempotency-Key", $"expiring-{customerId}");
+        using var response = await _http.SendAsync(request, cancellationToken);
+        Ensure(response, HttpStatusCode.Created);
+    }
+
     public async Task<int> VoidGrantAsync(string customerId, string grantId, CancellationToken cancellationToken)
     {
         using var response = await _http.PostAsync(

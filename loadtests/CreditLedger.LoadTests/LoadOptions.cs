@@ -39,6 +39,9 @@ internal sealed record LoadOptions
           --key KEY              API key with credits:write, invoices:write and read (or admin); default $CREDITLEDGER_KEY
           --scenario NAME        apply (many customers) | hot (one customer; each invoice is paid right after, unmeasured)
                          | mixed (80% apply, 15% balance reads, 5% grant/void)
+                         | expiry (every customer gets 1.00 USD expiring at the same instant, --duration after
+                           the start; measures how long after it every expiry and its event is recorded; needs
+                           --database)
           --rate N               offered requests per second (default 1000)
           --duration SECONDS     measured run length (default 30)
           --warmup SECONDS       unmeasured run before it (default 3)
@@ -79,10 +82,15 @@ internal sealed record LoadOptions
             };
         }
 
-        if (options.Scenario is not ("apply" or "hot" or "mixed") || options.Rate <= 0 || options.Customers < 1 || options.Connections < 1
+        if (options.Scenario == "expiry" && options.Database is null)
+        {
+            throw new ArgumentException("--scenario expiry reads the ledger: give --database.");
+        }
+
+        if (options.Scenario is not ("apply" or "hot" or "mixed" or "expiry") || options.Rate <= 0 || options.Customers < 1 || options.Connections < 1
             || options.Duration <= TimeSpan.Zero)
         {
-            throw new ArgumentException("--scenario must be apply, hot or mixed; --rate, --customers, --connections and --duration must be positive.");
+            throw new ArgumentException("--scenario must be apply, hot, mixed or expiry; --rate, --customers, --connections and --duration must be positive.");
         }
 
         if (string.IsNullOrWhiteSpace(options.Key))

@@ -33,6 +33,11 @@ await AnsiConsole.Progress().StartAsync(async progress =>
     });
 });
 
+if (options.Scenario == "expiry")
+{
+    return await ExpiryRun.RunAsync(options, engine, customers);
+}
+
 var rate = options.Rate;
 var exitCode = 0;
 while (true)
