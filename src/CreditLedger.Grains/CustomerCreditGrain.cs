@@ -5,6 +5,7 @@ using CreditLedger.Contracts;
 using CreditLedger.Contracts.Customers;
 using CreditLedger.Domain;
 using CreditLedger.Storage.Ledger;
+using CreditLedger.Storage.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,6 +27,7 @@ public sealed partial class CustomerCreditGrain(
     [FromKeyedServices(LedgerClock.ServiceKey)] TimeProvider time,
     IGrantIdGenerator grantIds,
     IOptions<CustomerCreditOptions> options,
+    EngineMetrics metrics,
     ILogger<CustomerCreditGrain> logger) : Grain, ICustomerCreditGrain, IRemindable
 {
     /// <summary>The grain storage state name of customer snapshots.</summary>
@@ -386,6 +388,8 @@ public sealed partial class CustomerCreditGrain(
         {
             return;
         }
+
+        metrics.ReminderFired(reminderName);
 
         var decision = _credits.PlanExpiries(Provenance.Reminder, Now());
         if (decision.HasWrites)

@@ -9,7 +9,8 @@ public static class ClientBuilderExtensions
 {
     /// <summary>
     /// Connects this client to the cluster <paramref name="settings"/> describe, finding its silos in the
-    /// membership table of the <see cref="LedgerDatabase"/>, which must be registered before the client.
+    /// membership table of the <see cref="LedgerDatabase"/>, which must be registered before the client. Trace
+    /// context flows into grain calls.
     /// </summary>
     /// <exception cref="InvalidOperationException">Clustering is not <c>adonet</c>: a separate gateway
     /// process finds silos only through the membership table.</exception>
@@ -32,6 +33,7 @@ public static class ClientBuilderExtensions
             o.Invariant = "Npgsql";
             o.DataSource = database.OrleansDataSource;
         }));
+        client.AddActivityPropagation();
         return client;
     }
 }

@@ -18,7 +18,8 @@ public static class SiloBuilderExtensions
     /// Makes this silo a member of the cluster <paramref name="settings"/> describe, with grain storage
     /// (<see cref="StorageNames.Ledger"/>, System.Text.Json snapshots) and reminders in the
     /// <see cref="LedgerDatabase"/>, which must be registered before the silo; and the grains' services
-    /// (<see cref="GrainServiceCollectionExtensions.AddCreditLedgerGrains"/>) and a webhook dispatcher.
+    /// (<see cref="GrainServiceCollectionExtensions.AddCreditLedgerGrains"/>) and a webhook dispatcher. Trace context
+    /// flows through grain calls.
     /// </summary>
     public static ISiloBuilder AddCreditLedgerSilo(this ISiloBuilder silo, OrleansSettings settings)
     {
@@ -62,6 +63,8 @@ public static class SiloBuilderExtensions
         {
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = minimumPeriod);
         }
+
+        silo.AddActivityPropagation();
 
         silo.Services.AddCreditLedgerGrains();
         silo.Services.AddOptions<WebhookOptions>()

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using CreditLedger.Storage.Telemetry;
 using Npgsql;
 
 namespace CreditLedger.Storage.Ledger;
@@ -19,14 +21,19 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
     private readonly int _maxBatchSize;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
     private readonly Task[] _writers;
+    private readonly EngineMetrics? _metrics;
 
-    /// <summary>Starts <paramref name="writers"/> writer loops taking up to <paramref name="maxBatchSize"/> appends per transaction.</summary>
-    public BatchingLedgerWriter(NpgsqlDataSource dataSource, int writers = 4, int maxBatchSize = 256)
+    /// <summary>
+    /// Starts <paramref name="writers"/> writer loops taking up to <paramref name="maxBatchSize"/> appends per transaction;
+    /// each transaction's size and commit time go to <paramref name="metrics"/> when given.
+    /// </summary>
+    public BatchingLedgerWriter(NpgsqlDataSource dataSource, int writers = 4, int maxBatchSize = 256, EngineMetrics? metrics = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(writers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         _dataSource = dataSource;
         _maxBatchSize = maxBatchSize;
+        _metrics = metrics;
         _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
     }
 
@@ -68,9 +75,11 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
                 continue;
             }
 
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 var outcomes = await CommitAsync(batch);
+                _metrics?.LedgerCommitted(batch.Count, started, succeeded: true);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Outcome.TrySetResult(outcomes[i]);
@@ -79,6 +88,7 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
             catch (Exception e)
             {
                 // The transaction failed or its commit has an unknown outcome: nobody in it may assume anything.
+                _metrics?.LedgerCommitted(batch.Count, started, succeeded: false);
                 foreach (var pending in batch)
                 {
                     pending.Outcome.TrySetException(e);
