@@ -10,6 +10,7 @@ using CreditLedger.Storage.Ledger;
 using CreditLedger.Storage.Reports;
 using CreditLedger.Storage.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Dashboard;
 
 // Settings files ship next to the program, so it reads them wherever it is started from; data folders stay
 // relative to the working directory.
@@ -78,6 +79,7 @@ if (servesApi)
     builder.Services.TryAddSingleton(sp => new ReportStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
     builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
     builder.Services.AddSingleton<ApplyCoalescer>();
+    builder.Services.AddDashboardSession();
     builder.Services.AddCreditLedgerOpenApi();
     RateLimits.AddCreditLedgerRateLimits(builder.Services);
 }
@@ -109,6 +111,8 @@ if (servesApi)
 {
     app.MapCreditLedgerApi();
     app.MapCreditLedgerOpenApi();
+    // The Orleans dashboard, for admins: an admin key, or the session cookie the operator dashboard's sign-in sets.
+    app.MapOrleansDashboard(DashboardSession.Path).RequireAuthorization(DashboardSession.PolicyName);
 }
 
 app.MapCreditLedgerMetrics(app.Configuration);
