@@ -85,6 +85,8 @@ if (servesApi)
 }
 
 var app = builder.Build();
+// First, so that everything logged about a request names its customer, errors the problem handler logs included.
+app.UseCustomerLogScope();
 if (servesApi)
 {
     app.UseCreditLedgerProblems();
