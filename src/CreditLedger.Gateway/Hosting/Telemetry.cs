@@ -89,7 +89,7 @@ public static class Telemetry
         }
 
         telemetry.WithTracing(tracing => tracing
-            .AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+            .AddSource(EngineActivities.SourceName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
             .AddAspNetCoreInstrumentation(options => options.Filter = context => !context.Request.Path.StartsWithSegments(MetricsPath))
             .AddNpgsql());
         if (OtlpTarget(configuration) is { } target)

@@ -34,7 +34,11 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
         _dataSource = dataSource;
         _maxBatchSize = maxBatchSize;
         _metrics = metrics;
-        _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        // The loops outlive whatever request first needed the writer: they must not inherit its trace or log scope.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        }
     }
 
     /// <inheritdoc />
@@ -48,7 +52,7 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
     public Task<AppendOutcome> AppendAllAsync(IReadOnlyList<LedgerAppend> appends, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(appends);
-        var pending = new Pending(appends, new TaskCompletionSource<AppendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(appends, new TaskCompletionSource<AppendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), Activity.Current?.Context ?? default);
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
         return pending.Outcome.Task;
     }
@@ -76,22 +80,34 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
             }
 
             var started = Stopwatch.GetTimestamp();
-            try
+            AppendOutcome[]? outcomes = null;
+            Exception? failure = null;
+            // The span ends before anyone is answered, so that it is complete by the time its callers' spans are.
+            using (var activity = EngineActivities.Source.HasListeners() ? EngineActivities.StartLedgerCommit(batch.ConvertAll(pending => pending.Caller)) : null)
             {
-                var outcomes = await CommitAsync(batch);
-                _metrics?.LedgerCommitted(batch.Count, started, succeeded: true);
-                for (var i = 0; i < batch.Count; i++)
+                activity?.SetTag("creditledger.ledger.batch.size", batch.Count);
+                try
                 {
-                    batch[i].Outcome.TrySetResult(outcomes[i]);
+                    outcomes = await CommitAsync(batch);
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                    activity?.SetStatus(ActivityStatusCode.Error, e.Message);
                 }
             }
-            catch (Exception e)
+
+            _metrics?.LedgerCommitted(batch.Count, started, succeeded: failure is null);
+            for (var i = 0; i < batch.Count; i++)
             {
-                // The transaction failed or its commit has an unknown outcome: nobody in it may assume anything.
-                _metrics?.LedgerCommitted(batch.Count, started, succeeded: false);
-                foreach (var pending in batch)
+                if (failure is null)
                 {
-                    pending.Outcome.TrySetException(e);
+                    batch[i].Outcome.TrySetResult(outcomes![i]);
+                }
+                else
+                {
+                    // The transaction failed or its commit has an unknown outcome: nobody in it may assume anything.
+                    batch[i].Outcome.TrySetException(failure);
                 }
             }
 
@@ -139,5 +155,6 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
     }
 
     // One caller's appends: committed together under one savepoint, or not at all.
-    private sealed record Pending(IReadOnlyList<LedgerAppend> Appends, TaskCompletionSource<AppendOutcome> Outcome);
+    // Caller is the trace context the append came from, so that its commit shows in the caller's trace.
+    private sealed record Pending(IReadOnlyList<LedgerAppend> Appends, TaskCompletionSource<AppendOutcome> Outcome, ActivityContext Caller);
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using CreditLedger.Gateway.Tests.Api;
 using CreditLedger.Gateway.Tests.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
 
 namespace CreditLedger.Gateway.Tests.Operations;
 
@@ -63,6 +65,10 @@ public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
+
+    [Fact]
+    public void Host_NoOtlpEndpoint_RecordsNoTraces() =>
+        Assert.Null(api.Services.GetService<TracerProvider>());
 
     private static double Sum(IEnumerable<PrometheusSample> samples, string name, params (string Key, string Value)[] labels) =>
         samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value)).Sum(s => s.Value);
