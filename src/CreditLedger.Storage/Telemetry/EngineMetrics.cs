@@ -13,6 +13,18 @@ public sealed class EngineMetrics
     /// <summary>The meter's name; exporters subscribe to it.</summary>
     public const string MeterName = "CreditLedger";
 
+    // Default OpenTelemetry buckets (0-10000) suit milliseconds; these suit a ledger that answers in milliseconds,
+    // measured in seconds, and batches of 1 to the writer's 256.
+    private static readonly InstrumentAdvice<double> DurationBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 10],
+    };
+
+    private static readonly InstrumentAdvice<int> BatchBuckets = new()
+    {
+        HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256],
+    };
+
     private readonly Histogram<double> _applyDuration;
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _commitDuration;
@@ -23,12 +35,12 @@ public sealed class EngineMetrics
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         Meter = meterFactory.Create(MeterName);
-        _applyDuration = Meter.CreateHistogram<double>(
-            "creditledger.apply.duration", "s", "Time to apply credits to an invoice, from the request's arrival at the gateway to the grain's answer.");
-        _batchSize = Meter.CreateHistogram<int>(
-            "creditledger.ledger.batch.size", "{append}", "Commands' appends committed together in one ledger transaction (group commit).");
-        _commitDuration = Meter.CreateHistogram<double>(
-            "creditledger.ledger.commit.duration", "s", "Time to write and commit one ledger transaction.");
+        _applyDuration = Meter.CreateHistogram(
+            "creditledger.apply.duration", "s", "Time to apply credits to an invoice, from the request's arrival at the gateway to the grain's answer.", tags: null, DurationBuckets);
+        _batchSize = Meter.CreateHistogram(
+            "creditledger.ledger.batch.size", "{append}", "Commands' appends committed together in one ledger transaction (group commit).", tags: null, BatchBuckets);
+        _commitDuration = Meter.CreateHistogram(
+            "creditledger.ledger.commit.duration", "s", "Time to write and commit one ledger transaction.", tags: null, DurationBuckets);
         _remindersFired = Meter.CreateCounter<long>(
             "creditledger.reminders.fired", "{reminder}", "Expiry reminders received by customer grains.");
         _webhookDeliveries = Meter.CreateCounter<long>(

@@ -45,6 +45,10 @@ public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
 
         Assert.True(Sum(samples, "creditledger_apply_duration_seconds_count", ("outcome", "ok")) >= applies);
         Assert.True(Sum(samples, "creditledger_apply_duration_seconds_sum") > 0);
+        // Buckets fit a ledger that answers in milliseconds: an apply here takes well under a second.
+        Assert.True(Sum(samples, "creditledger_apply_duration_seconds_bucket", ("outcome", "ok"), ("le", "1")) >= applies);
+        Assert.Contains(samples, s => s.Name == "creditledger_apply_duration_seconds_bucket" && s.Labels["le"] == "0.005");
+        Assert.Contains(samples, s => s.Name == "creditledger_ledger_batch_size_bucket" && s.Labels["le"] == "256");
         Assert.True(Sum(samples, "creditledger_ledger_batch_size_count", ("outcome", "committed")) > 0);
         // Every committed transaction holds at least one append: a grant and three applies were written.
         Assert.True(Sum(samples, "creditledger_ledger_batch_size_sum") >= applies + 1);
