@@ -8,8 +8,8 @@ namespace CreditLedger.Gateway.Tests.Operations;
 
 /// <summary>
 /// What the engine logs, captured at Trace level from every category by a provider added to the in-memory host: no
-/// API key, webhook secret or connection-string password ever, and each request's id and customer in the scope of
-/// what is logged while it runs.
+/// API key, webhook secret or connection-string password ever (nor in the metrics), and each request's id and
+/// customer in the scope of what is logged while it runs.
 /// </summary>
 public sealed class LogTests(LogTests.Fixture api) : IClassFixture<LogTests.Fixture>
 {
@@ -42,6 +42,13 @@ public sealed class LogTests(LogTests.Fixture api) : IClassFixture<LogTests.Fixt
         Assert.DoesNotContain(entries, e => e.Mentions(secret));
         Assert.DoesNotContain(entries, e => e.Mentions(secret["whsec_".Length..]));
         Assert.DoesNotContain(entries, e => e.Mentions(Fixture.Password));
+
+        // Metrics label connection pools; they name the pool, never the password.
+        var metrics = await admin.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Contains("db_client_connection_count", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain(Fixture.Password, metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, metrics, StringComparison.Ordinal);
     }
 
     [Fact]
