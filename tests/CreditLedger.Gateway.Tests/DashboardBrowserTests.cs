@@ -135,7 +135,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
         var response = await orleans.GotoAsync(dashboard.Url("dashboard/"));
         Assert.Equal(200, response!.Status);
         // The page's data calls carry the cookie: the cluster's statistics replace the loading notice.
-        await Expect(orleans.GetByText("Loading...")).ToBeHiddenAsync();
+        await Expect(orleans.GetByText("Loading...")).ToBeHiddenAsync(new() { Timeout = 30_000 });
         await dashboard.ScreenshotAsync(orleans, nameof(SignIn_AdminKey_OpensOrleansDashboardWithStrictHttpOnlyCookie));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();

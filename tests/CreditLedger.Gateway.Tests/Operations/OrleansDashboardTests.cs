@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using CreditLedger.Gateway.Tests.Api;
+using CreditLedger.Gateway.Tests.Webhooks;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Net.Http.Headers;
 
@@ -73,12 +74,19 @@ public sealed class OrleansDashboardTests(ApiFixture api) : IClassFixture<ApiFix
         var page = await browser.SendAsync(withCookie);
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
 
-        // The page's data calls carry the cookie too, and the silo's dashboard grains answer them.
-        var counters = new HttpRequestMessage(HttpMethod.Get, new Uri("/dashboard/DashboardCounters", UriKind.Relative));
-        counters.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
-        var data = await browser.SendAsync(counters);
-        Assert.Equal(HttpStatusCode.OK, data.StatusCode);
-        Assert.True(JsonDocument.Parse(await data.Content.ReadAsStringAsync()).RootElement.GetProperty("totalActiveHostCount").GetInt32() >= 1);
+        // The page's data calls carry the cookie too, and the silo's dashboard grains answer them (they collect the
+        // cluster's counters once a second, so the first answers after start may not count the silo yet).
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                using var counters = new HttpRequestMessage(HttpMethod.Get, new Uri("/dashboard/DashboardCounters", UriKind.Relative));
+                counters.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
+                var data = await browser.SendAsync(counters);
+                Assert.Equal(HttpStatusCode.OK, data.StatusCode);
+                return JsonDocument.Parse(await data.Content.ReadAsStringAsync()).RootElement.GetProperty("totalActiveHostCount").GetInt32() >= 1;
+            },
+            TimeSpan.FromSeconds(30),
+            "the dashboard's counters to show an active silo");
 
         // The cookie is for the dashboard alone: the API does not take it in place of a key.
         var api = new HttpRequestMessage(HttpMethod.Get, new Uri("/v1/api-keys", UriKind.Relative));
