@@ -25,17 +25,23 @@ internal sealed class EngineClient : IDisposable
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Key);
     }
 
-    public async Task SeedCustomerAsync(string customerId, CancellationToken cancellationToken)
+    /// <summary>Creates the customer with <paramref name="grants"/> grants: USD 1,000,000.00 paid, then 1.00 USD promotional ones.</summary>
+    public async Task SeedCustomerAsync(string customerId, int grants, CancellationToken cancellationToken)
     {
         using var put = await _http.PutAsync(new Uri($"/v1/customers/{customerId}", UriKind.Relative), Json("""{"name":"Load test"}"""), cancellationToken);
         Ensure(put, HttpStatusCode.OK, HttpStatusCode.Created);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/customers/{customerId}/credit-grants")
+        for (var i = 0; i < grants; i++)
         {
-            Content = Json("""{"type":"monetary","amount":"1000000.00","currency":"USD","reason":"Load test","category":"paid"}"""),
-        };
-        request.Headers.Add("Idempotency-Key", $"seed-{customerId}");
-        using var grant = await _http.SendAsync(request, cancellationToken);
-        Ensure(grant, HttpStatusCode.Created);
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/customers/{customerId}/credit-grants")
+            {
+                Content = Json(i == 0
+                    ? """{"type":"monetary","amount":"1000000.00","currency":"USD","reason":"Load test","category":"paid"}"""
+                    : """{"type":"monetary","amount":"1.00","currency":"USD","reason":"Load test extra","category":"promotional"}"""),
+            };
+            request.Headers.Add("Idempotency-Key", i == 0 ? $"seed-{customerId}" : $"seed-{customerId}-{i}");
+            using var grant = await _http.SendAsync(request, cancellationToken);
+            Ensure(grant, HttpStatusCode.Created);
+        }
     }
 
     /// <summary>Applies 1.00 USD; returns the status and, on 200, the credit applied.</summary>

@@ -19,6 +19,8 @@ internal sealed record LoadOptions
 
     public int Customers { get; init; } = 1000;
 
+    public int GrantsPerCustomer { get; init; } = 1;
+
     public int Connections { get; init; } = 64;
 
     public bool FindMax { get; init; }
@@ -46,6 +48,7 @@ internal sealed record LoadOptions
           --duration SECONDS     measured run length (default 30)
           --warmup SECONDS       unmeasured run before it (default 3)
           --customers N          customers to seed (default 1000)
+          --grants N             grants each seeded customer gets (default 1: USD 1,000,000.00; more add 1.00 USD each)
           --connections N        HTTP connections (default 64)
           --find-max             step the rate up by 25% per run until p99 exceeds --p99-bound
           --p99-bound MS         the p99 bound of --find-max (default 10)
@@ -72,6 +75,7 @@ internal sealed record LoadOptions
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(Number()) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Number()) },
                 "--customers" => options with { Customers = (int)Number() },
+                "--grants" => options with { GrantsPerCustomer = (int)Number() },
                 "--connections" => options with { Connections = (int)Number() },
                 "--find-max" => options with { FindMax = true },
                 "--p99-bound" => options with { P99BoundMs = Number() },
@@ -87,7 +91,7 @@ internal sealed record LoadOptions
             throw new ArgumentException("--scenario expiry reads the ledger: give --database.");
         }
 
-        if (options.Scenario is not ("apply" or "hot" or "mixed" or "expiry") || options.Rate <= 0 || options.Customers < 1 || options.Connections < 1
+        if (options.Scenario is not ("apply" or "hot" or "mixed" or "expiry") || options.Rate <= 0 || options.Customers < 1 || options.GrantsPerCustomer < 1 || options.Connections < 1
             || options.Duration <= TimeSpan.Zero)
         {
             throw new ArgumentException("--scenario must be apply, hot, mixed or expiry; --rate, --customers, --connections and --duration must be positive.");

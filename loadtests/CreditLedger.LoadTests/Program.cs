@@ -28,7 +28,7 @@ await AnsiConsole.Progress().StartAsync(async progress =>
     var seeding = progress.AddTask($"Seeding {customers.Count} customers", maxValue: customers.Count);
     await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = options.Connections }, async (customer, cancellationToken) =>
     {
-        await engine.SeedCustomerAsync(customer, cancellationToken);
+        await engine.SeedCustomerAsync(customer, options.GrantsPerCustomer, cancellationToken);
         seeding.Increment(1);
     });
 });

@@ -10,6 +10,7 @@ using CreditLedger.Storage.Ledger;
 using CreditLedger.Storage.Reports;
 using CreditLedger.Storage.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Dashboard;
 
 // Settings files ship next to the program, so it reads them wherever it is started from; data folders stay
 // relative to the working directory.
@@ -21,6 +22,7 @@ try
 {
     role = HostRoles.From(builder.Configuration);
     orleans = OrleansSettings.From(builder.Configuration);
+    Telemetry.OtlpTarget(builder.Configuration);
     if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(LedgerDatabase.ConnectionStringName)))
     {
         // Fail before anything starts, with the one message that says what to install or configure.
@@ -56,37 +58,66 @@ else
 }
 
 builder.Services.AddCreditLedgerHealthChecks();
+builder.Services.AddCreditLedgerTelemetry(builder.Configuration, role);
 
-// A silo-only process serves health and nothing else; the API runs where clients call it.
+// A silo-only process serves health and metrics and nothing else; the API runs where clients call it. It checks API
+// keys only when the metrics need an admin key.
 var servesApi = role != HostRole.Silo;
+var checksKeys = servesApi || Telemetry.MetricsRequireAdminKey(builder.Configuration);
+if (checksKeys)
+{
+    builder.Services.TryAddSingleton(TimeProvider.System);
+    builder.Services.AddSingleton(sp => new ApiKeyStore(sp.GetRequiredService<LedgerDatabase>().DataSource, sp.GetRequiredService<TimeProvider>()));
+    builder.Services.AddCreditLedgerAuth();
+}
+
 if (servesApi)
 {
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes);
-    builder.Services.TryAddSingleton(TimeProvider.System);
-    builder.Services.AddSingleton(sp => new ApiKeyStore(sp.GetRequiredService<LedgerDatabase>().DataSource, sp.GetRequiredService<TimeProvider>()));
     builder.Services.AddSingleton(sp => new LedgerQueries(sp.GetRequiredService<LedgerDatabase>().DataSource));
     builder.Services.AddSingleton(sp => new WebhookStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
     builder.Services.TryAddSingleton(sp => new ReportStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
     builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
     builder.Services.AddSingleton<ApplyCoalescer>();
-    builder.Services.AddCreditLedgerAuth();
+    builder.Services.AddDashboardSession();
     builder.Services.AddCreditLedgerOpenApi();
     RateLimits.AddCreditLedgerRateLimits(builder.Services);
 }
 
 var app = builder.Build();
+// First, so that everything logged about a request names its customer, errors the problem handler logs included.
+app.UseCustomerLogScope();
 if (servesApi)
 {
     app.UseCreditLedgerProblems();
     app.UseDefaultFiles();
     app.UseStaticFiles();
-    app.UseAuthentication();
-    app.UseRateLimiter();
-    app.UseAuthorization();
-    app.MapCreditLedgerApi();
-    app.MapCreditLedgerOpenApi();
 }
 
+if (checksKeys)
+{
+    app.UseAuthentication();
+}
+
+if (servesApi)
+{
+    app.UseRateLimiter();
+}
+
+if (checksKeys)
+{
+    app.UseAuthorization();
+}
+
+if (servesApi)
+{
+    app.MapCreditLedgerApi();
+    app.MapCreditLedgerOpenApi();
+    // The Orleans dashboard, for admins: an admin key, or the session cookie the operator dashboard's sign-in sets.
+    app.MapOrleansDashboard(DashboardSession.Path).RequireAuthorization(DashboardSession.PolicyName);
+}
+
+app.MapCreditLedgerMetrics(app.Configuration);
 app.MapHealthEndpoints();
 app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app, role));
 

@@ -5,6 +5,7 @@ using CreditLedger.Contracts;
 using CreditLedger.Contracts.Customers;
 using CreditLedger.Domain;
 using CreditLedger.Storage.Ledger;
+using CreditLedger.Storage.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ public sealed partial class CustomerCreditGrain(
     [FromKeyedServices(LedgerClock.ServiceKey)] TimeProvider time,
     IGrantIdGenerator grantIds,
     IOptions<CustomerCreditOptions> options,
+    EngineMetrics metrics,
     ILogger<CustomerCreditGrain> logger) : Grain, ICustomerCreditGrain, IRemindable
 {
     /// <summary>The grain storage state name of customer snapshots.</summary>
@@ -435,8 +437,16 @@ public sealed partial class CustomerCreditGrain(
     }
 
     /// <inheritdoc />
-    public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        reminderName == ExpiryReminderName ? InTurnAsync(RecordExpiriesAsync) : Task.CompletedTask;
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ExpiryReminderName)
+        {
+            return Task.CompletedTask;
+        }
+
+        metrics.ReminderFired(reminderName);
+        return InTurnAsync(RecordExpiriesAsync);
+    }
 
     private async Task<bool> RecordExpiriesAsync()
     {

@@ -2,13 +2,14 @@ using CreditLedger.Storage;
 using CreditLedger.Grains.Reports;
 using CreditLedger.Storage.Ledger;
 using CreditLedger.Storage.Reports;
+using CreditLedger.Storage.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CreditLedger.Grains;
 
-/// <summary>Registers what the grains need: the ledger writer and queries, the clock, grant ids and options.</summary>
+/// <summary>Registers what the grains need: the ledger writer and queries, the clock, grant ids, options and the engine metrics.</summary>
 public static class GrainServiceCollectionExtensions
 {
     /// <summary>
@@ -29,8 +30,11 @@ public static class GrainServiceCollectionExtensions
         services.TryAddKeyedSingleton(LedgerClock.ServiceKey, TimeProvider.System);
         services.TryAddSingleton<IGrantIdGenerator, RandomGrantIdGenerator>();
         services.TryAddSingleton(sp => new LedgerQueries(sp.GetRequiredService<LedgerDatabase>().DataSource));
+        services.AddMetrics();
+        services.TryAddSingleton<EngineMetrics>();
         services.AddOptions<LedgerWriterOptions>().BindConfiguration(LedgerWriterOptions.SectionName);
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<LedgerWriterOptions>>().Value.Create(sp.GetRequiredService<LedgerDatabase>().DataSource));
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<LedgerWriterOptions>>().Value.Create(
+            sp.GetRequiredService<LedgerDatabase>().DataSource, sp.GetRequiredService<EngineMetrics>()));
         services.TryAddSingleton(sp => new ReportStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
         services.AddOptions<ReportOptions>()
             .BindConfiguration(ReportOptions.SectionName)

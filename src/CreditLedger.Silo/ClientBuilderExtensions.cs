@@ -1,6 +1,7 @@
 using CreditLedger.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace CreditLedger.Silo;
 
@@ -9,7 +10,9 @@ public static class ClientBuilderExtensions
 {
     /// <summary>
     /// Connects this client to the cluster <paramref name="settings"/> describe, finding its silos in the
-    /// membership table of the <see cref="LedgerDatabase"/>, which must be registered before the client.
+    /// membership table of the <see cref="LedgerDatabase"/>, which must be registered before the client. Trace
+    /// context flows into grain calls, and the Orleans dashboard can be served from this process (its data comes
+    /// from the silos' dashboard grains, see <see cref="SiloBuilderExtensions.AddCreditLedgerSilo"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException">Clustering is not <c>adonet</c>: a separate gateway
     /// process finds silos only through the membership table.</exception>
@@ -32,6 +35,8 @@ public static class ClientBuilderExtensions
             o.Invariant = "Npgsql";
             o.DataSource = database.OrleansDataSource;
         }));
+        client.AddActivityPropagation();
+        client.AddDashboard(DashboardSettings.Configure);
         return client;
     }
 }

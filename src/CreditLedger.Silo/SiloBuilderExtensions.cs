@@ -6,6 +6,7 @@ using CreditLedger.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace CreditLedger.Silo;
 
@@ -18,7 +19,9 @@ public static class SiloBuilderExtensions
     /// Makes this silo a member of the cluster <paramref name="settings"/> describe, with grain storage
     /// (<see cref="StorageNames.Ledger"/>, System.Text.Json snapshots) and reminders in the
     /// <see cref="LedgerDatabase"/>, which must be registered before the silo; and the grains' services
-    /// (<see cref="GrainServiceCollectionExtensions.AddCreditLedgerGrains"/>) and a webhook dispatcher.
+    /// (<see cref="GrainServiceCollectionExtensions.AddCreditLedgerGrains"/>) and a webhook dispatcher. Trace context
+    /// flows through grain calls, and the silo runs the Orleans dashboard's grains, which collect the statistics a
+    /// dashboard shows wherever it is served (a co-hosted gateway or a gateway-only process).
     /// </summary>
     public static ISiloBuilder AddCreditLedgerSilo(this ISiloBuilder silo, OrleansSettings settings)
     {
@@ -62,6 +65,9 @@ public static class SiloBuilderExtensions
         {
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = minimumPeriod);
         }
+
+        silo.AddActivityPropagation();
+        silo.AddDashboard(DashboardSettings.Configure);
 
         silo.Services.AddCreditLedgerGrains();
         silo.Services.AddOptions<WebhookOptions>()

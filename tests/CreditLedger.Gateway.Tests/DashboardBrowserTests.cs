@@ -119,6 +119,31 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
     }
 
     [Fact]
+    public async Task SignIn_AdminKey_OpensOrleansDashboardWithStrictHttpOnlyCookie()
+    {
+        var page = await dashboard.SignedInPageAsync();
+        var link = page.GetByRole(AriaRole.Link, new() { Name = "Orleans dashboard" });
+        await Expect(link).ToBeVisibleAsync();
+
+        var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "creditledger_dashboard");
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+        Assert.Equal("/dashboard", cookie.Path);
+        Assert.Equal(0, await page.EvaluateAsync<int>("document.cookie.length"));
+
+        var orleans = await page.Context.NewPageAsync();
+        var response = await orleans.GotoAsync(dashboard.Url("dashboard/"));
+        Assert.Equal(200, response!.Status);
+        // The page's data calls carry the cookie: the cluster's statistics replace the loading notice.
+        await Expect(orleans.GetByText("Loading...")).ToBeHiddenAsync(new() { Timeout = 30_000 });
+        await dashboard.ScreenshotAsync(orleans, nameof(SignIn_AdminKey_OpensOrleansDashboardWithStrictHttpOnlyCookie));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(link).ToBeHiddenAsync();
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "creditledger_dashboard");
+    }
+
+    [Fact]
     public async Task NarrowScreen_390Wide_CustomerPageFitsWithoutSideScrolling()
     {
         var page = await dashboard.SignedInPageAsync(width: 390, height: 844);

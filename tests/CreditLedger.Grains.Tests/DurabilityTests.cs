@@ -1,8 +1,11 @@
+using System.Diagnostics.Metrics;
 using CreditLedger.Contracts.Customers;
 using CreditLedger.Domain;
 using CreditLedger.Silo;
 using CreditLedger.Storage;
 using CreditLedger.Storage.Ledger;
+using CreditLedger.Storage.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using CreditLedger.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -138,6 +141,19 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             "reminder-" + Environment.ProcessId,
             settings: new Dictionary<string, string?> { ["CreditLedger:Customers:ExpiryReminderRetryPeriod"] = "00:00:01" }))
         {
+            var reminders = 0L;
+            using var listener = new MeterListener
+            {
+                InstrumentPublished = (instrument, l) =>
+                {
+                    if (instrument.Meter == silo.Services.GetRequiredService<EngineMetrics>().Meter && instrument.Name == "creditledger.reminders.fired")
+                    {
+                        l.EnableMeasurementEvents(instrument);
+                    }
+                },
+            };
+            listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref reminders, value));
+            listener.Start();
             var grain = await silo.CreatedAsync("idle");
             var expiresAt = DateTimeOffset.UtcNow.AddSeconds(2);
             var grant = await grain.GrantedAsync(Commands.Usd(25m, expiresAt));
@@ -147,6 +163,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
                 async () => await ScalarAsync<long>(dataSource, "SELECT count(*) FROM ledger_entries WHERE customer_id = 'idle' AND kind = 'expired'") == 1,
                 Patience,
                 "the reminder to record the expiry");
+            Assert.True(Interlocked.Read(ref reminders) >= 1, "creditledger.reminders.fired counted no reminder.");
 
             await using (var entry = dataSource.CreateCommand(
                 "SELECT grant_id, amount, actor, source, occurred_at FROM ledger_entries WHERE customer_id = 'idle' AND kind = 'expired'"))

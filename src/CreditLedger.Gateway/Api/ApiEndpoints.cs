@@ -1,4 +1,5 @@
 using CreditLedger.Contracts.Customers;
+using CreditLedger.Gateway.Auth;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace CreditLedger.Gateway.Api;
@@ -18,6 +19,7 @@ public static partial class ApiEndpoints
         v1.MapCreditAlertEndpoints();
         v1.MapWebhookEndpointEndpoints();
         v1.MapReportEndpoints();
+        v1.MapDashboardSessionEndpoints();
         return endpoints;
     }
 

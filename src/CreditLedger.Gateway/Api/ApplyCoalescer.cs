@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using CreditLedger.Contracts.Customers;
+using CreditLedger.Storage.Telemetry;
 
 namespace CreditLedger.Gateway.Api;
 
@@ -8,9 +10,10 @@ namespace CreditLedger.Gateway.Api;
 /// alone; applies that arrive while a call for that customer is in flight wait and go together in one
 /// <see cref="ICustomerCreditGrain.ApplyBatchAsync"/> call, one ledger transaction. A hot customer then pays one
 /// commit per batch instead of one per apply; a quiet one sees no delay. A refused batch is retried apply by
-/// apply (applies are idempotent by invoice id).
+/// apply (applies are idempotent by invoice id). Each apply's time, waiting included, is recorded as
+/// <c>creditledger.apply.duration</c>.
 /// </summary>
-public sealed class ApplyCoalescer
+public sealed class ApplyCoalescer(EngineMetrics metrics)
 {
     /// <summary>The most applies sent in one batch: 200.</summary>
     public const int MaxBatch = 200;
@@ -22,6 +25,22 @@ public sealed class ApplyCoalescer
     {
         ArgumentNullException.ThrowIfNull(grain);
         ArgumentNullException.ThrowIfNull(request);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var result = await ApplyInLaneAsync(customerId, grain, request);
+            metrics.ApplyCompleted(started, result.Status == CommandStatus.Ok ? "ok" : "rejected");
+            return result;
+        }
+        catch
+        {
+            metrics.ApplyCompleted(started, "error");
+            throw;
+        }
+    }
+
+    private async Task<InvoiceResult> ApplyInLaneAsync(string customerId, ICustomerCreditGrain grain, ApplyRequest request)
+    {
         var lane = _lanes.GetOrAdd(customerId, _ => new Lane());
         var waiter = new Waiter(request);
         bool queued;

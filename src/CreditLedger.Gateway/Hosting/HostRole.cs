@@ -6,7 +6,7 @@ public enum HostRole
     /// <summary>The default: the HTTP gateway and a silo in one process.</summary>
     All,
 
-    /// <summary>A silo only: grains, reminders, storage; HTTP serves health only.</summary>
+    /// <summary>A silo only: grains, reminders, storage; HTTP serves health and metrics only.</summary>
     Silo,
 
     /// <summary>The HTTP gateway only, as an Orleans client of a cluster of silos.</summary>

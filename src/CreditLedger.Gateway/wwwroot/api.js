@@ -1,9 +1,13 @@
 // The public HTTP API, with the API key kept in this browser tab's session only.
 const KEY = 'creditledger.key';
+const ORLEANS = 'creditledger.orleans-dashboard';
 
 export const session = {
   get key() { return sessionStorage.getItem(KEY); },
   set key(value) { value ? sessionStorage.setItem(KEY, value) : sessionStorage.removeItem(KEY); },
+  // Whether this browser holds an Orleans dashboard session cookie (admin keys only; the cookie itself is HttpOnly).
+  get orleansDashboard() { return sessionStorage.getItem(ORLEANS) === '1'; },
+  set orleansDashboard(value) { value ? sessionStorage.setItem(ORLEANS, '1') : sessionStorage.removeItem(ORLEANS); },
 };
 
 export class ApiError extends Error {

@@ -2,6 +2,7 @@ import { api, ApiError, session, money, isCurrency } from '/api.js';
 
 const view = document.getElementById('view');
 const signOut = document.getElementById('sign-out');
+const orleansLink = document.getElementById('orleans-dashboard');
 const esc = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const kind = (creditType) => (isCurrency(creditType) ? 'monetary' : 'units');
 const amount = (value, creditType) => esc(money(value, creditType, kind(creditType)));
@@ -20,6 +21,7 @@ function route() {
 
 async function render() {
   signOut.hidden = !session.key;
+  orleansLink.hidden = !(session.key && session.orleansDashboard);
   const { parts, params } = route();
   if (!session.key) return signIn();
   try {
@@ -35,6 +37,7 @@ async function render() {
 
 function signIn(message) {
   signOut.hidden = true;
+  orleansLink.hidden = true;
   view.innerHTML = `
     <h1>Sign in</h1>
     <p class="muted">Use an API key. It is kept in this browser tab only and forgotten when the tab closes.</p>
@@ -48,6 +51,7 @@ function signIn(message) {
     session.key = view.querySelector('#key').value.trim();
     try {
       await api('GET', '/v1/customers?limit=1');
+      await startOrleansDashboardSession();
       if (!location.hash || location.hash === '#/signin') location.hash = '#/customers';
       else render();
     } catch (error) {
@@ -359,6 +363,26 @@ async function webhooks(params) {
   }));
 }
 
-signOut.addEventListener('click', () => { session.key = null; location.hash = '#/signin'; render(); });
+// An admin key also opens the Orleans dashboard (/dashboard): the gateway sets an HttpOnly session cookie that only
+// /dashboard accepts. Other keys are refused (403), and the link stays hidden.
+async function startOrleansDashboardSession() {
+  try {
+    await api('POST', '/v1/dashboard/session');
+    session.orleansDashboard = true;
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 403)) throw error;
+    session.orleansDashboard = false;
+  }
+}
+
+signOut.addEventListener('click', async () => {
+  if (session.orleansDashboard) {
+    try { await api('DELETE', '/v1/dashboard/session'); } catch { /* the cookie expires on its own */ }
+    session.orleansDashboard = false;
+  }
+  session.key = null;
+  location.hash = '#/signin';
+  render();
+});
 window.addEventListener('hashchange', () => { render(); view.focus(); });
 render();

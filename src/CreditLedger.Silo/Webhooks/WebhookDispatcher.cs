@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using CreditLedger.Storage;
+using CreditLedger.Storage.Telemetry;
 using CreditLedger.Storage.Webhooks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,7 @@ public sealed partial class WebhookDispatcher(
     LedgerDatabase database,
     IOptions<WebhookOptions> options,
     TimeProvider time,
+    EngineMetrics metrics,
     ILogger<WebhookDispatcher> logger) : BackgroundService
 {
     private readonly WebhookOptions _options = options.Value;
@@ -48,6 +50,7 @@ public sealed partial class WebhookDispatcher(
                     {
                         var outcome = await AttemptAsync(http, delivery, cancellationToken);
                         await store.RecordAsync(outcome, window, cancellationToken);
+                        metrics.WebhookAttempted(outcome.Succeeded ? "succeeded" : outcome.RetryAfter is null ? "failed" : "retrying");
                     });
 
                 if (fanned == 0 && due.Count == 0)

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using CreditLedger.Storage.Telemetry;
 using Npgsql;
 
 namespace CreditLedger.Storage.Ledger;
@@ -21,15 +23,24 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
     private readonly int _maxBatchSize;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
     private readonly Task[] _writers;
+    private readonly EngineMetrics? _metrics;
 
-    /// <summary>Starts <paramref name="writers"/> writer loops taking up to <paramref name="maxBatchSize"/> appends per transaction.</summary>
-    public BatchingLedgerWriter(NpgsqlDataSource dataSource, int writers = 4, int maxBatchSize = 256)
+    /// <summary>
+    /// Starts <paramref name="writers"/> writer loops taking up to <paramref name="maxBatchSize"/> appends per transaction;
+    /// each transaction's size and commit time go to <paramref name="metrics"/> when given.
+    /// </summary>
+    public BatchingLedgerWriter(NpgsqlDataSource dataSource, int writers = 4, int maxBatchSize = 256, EngineMetrics? metrics = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(writers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         _dataSource = dataSource;
         _maxBatchSize = maxBatchSize;
-        _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        _metrics = metrics;
+        // The loops outlive whatever request first needed the writer: they must not inherit its trace or log scope.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(WriteLoopAsync)).ToArray();
+        }
     }
 
     /// <inheritdoc />
@@ -43,7 +54,7 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
     public Task<AppendOutcome> AppendAllAsync(IReadOnlyList<LedgerAppend> appends, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(appends);
-        var pending = new Pending(appends, new TaskCompletionSource<AppendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(appends, new TaskCompletionSource<AppendOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), Activity.Current?.Context ?? default);
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
         return pending.Outcome.Task;
     }
@@ -70,20 +81,35 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
                 continue;
             }
 
-            try
+            var started = Stopwatch.GetTimestamp();
+            AppendOutcome[]? outcomes = null;
+            Exception? failure = null;
+            // The span ends before anyone is answered, so that it is complete by the time its callers' spans are.
+            using (var activity = EngineActivities.Source.HasListeners() ? EngineActivities.StartLedgerCommit(batch.ConvertAll(pending => pending.Caller)) : null)
             {
-                var outcomes = await CommitAsync(batch);
-                for (var i = 0; i < batch.Count; i++)
+                activity?.SetTag("creditledger.ledger.batch.size", batch.Count);
+                try
                 {
-                    batch[i].Outcome.TrySetResult(outcomes[i]);
+                    outcomes = await CommitAsync(batch);
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                    activity?.SetStatus(ActivityStatusCode.Error, e.Message);
                 }
             }
-            catch (Exception e)
+
+            _metrics?.LedgerCommitted(batch.Count, started, succeeded: failure is null);
+            for (var i = 0; i < batch.Count; i++)
             {
-                // The transaction failed or its commit has an unknown outcome: nobody in it may assume anything.
-                foreach (var pending in batch)
+                if (failure is null)
                 {
-                    pending.Outcome.TrySetException(e);
+                    batch[i].Outcome.TrySetResult(outcomes![i]);
+                }
+                else
+                {
+                    // The transaction failed or its commit has an unknown outcome: nobody in it may assume anything.
+                    batch[i].Outcome.TrySetException(failure);
                 }
             }
 
@@ -166,5 +192,6 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
     }
 
     // One caller's appends: committed together under one savepoint, or not at all.
-    private sealed record Pending(IReadOnlyList<LedgerAppend> Appends, TaskCompletionSource<AppendOutcome> Outcome);
+    // Caller is the trace context the append came from, so that its commit shows in the caller's trace.
+    private sealed record Pending(IReadOnlyList<LedgerAppend> Appends, TaskCompletionSource<AppendOutcome> Outcome, ActivityContext Caller);
 }

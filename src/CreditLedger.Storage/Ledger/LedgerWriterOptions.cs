@@ -18,12 +18,12 @@ public sealed class LedgerWriterOptions
     /// <summary>The most appends in one transaction (default 256).</summary>
     public int MaxBatchSize { get; set; } = 256;
 
-    /// <summary>Makes the writer these settings describe.</summary>
+    /// <summary>Makes the writer these settings describe, recording its transactions in <paramref name="metrics"/> when given.</summary>
     /// <exception cref="InvalidOperationException">A setting is out of range.</exception>
-    public ILedgerWriter Create(Npgsql.NpgsqlDataSource dataSource) => Writer switch
+    public ILedgerWriter Create(Npgsql.NpgsqlDataSource dataSource, Telemetry.EngineMetrics? metrics = null) => Writer switch
     {
-        "batching" when Writers >= 1 && MaxBatchSize >= 1 => new BatchingLedgerWriter(dataSource, Writers, MaxBatchSize),
-        "simple" => new PostgresLedgerWriter(dataSource),
+        "batching" when Writers >= 1 && MaxBatchSize >= 1 => new BatchingLedgerWriter(dataSource, Writers, MaxBatchSize, metrics),
+        "simple" => new PostgresLedgerWriter(dataSource, metrics),
         _ => throw new InvalidOperationException($"{SectionName}: Writer must be batching or simple, Writers and MaxBatchSize at least 1."),
     };
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using CreditLedger.Storage.Telemetry;
 using CreditLedger.Domain;
 using Npgsql;
 using NpgsqlTypes;
@@ -9,7 +11,7 @@ namespace CreditLedger.Storage.Ledger;
 /// Conflicts are told apart by the unique constraint that refused the write, so the caller learns whether
 /// it lost a race for a version (a second activation wrote first), an invoice id, or an idempotency key.
 /// </summary>
-public sealed class PostgresLedgerWriter(NpgsqlDataSource dataSource) : ILedgerWriter
+public sealed class PostgresLedgerWriter(NpgsqlDataSource dataSource, EngineMetrics? metrics = null) : ILedgerWriter
 {
     private const string InsertEntries = """
         INSERT INTO ledger_entries (customer_id, seq, kind, grant_id, credit_type, amount, available_after, invoice_id,
@@ -50,6 +52,7 @@ public sealed class PostgresLedgerWriter(NpgsqlDataSource dataSource) : ILedgerW
     public async Task<AppendOutcome> AppendAllAsync(IReadOnlyList<LedgerAppend> appends, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(appends);
+        var started = Stopwatch.GetTimestamp();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction);
@@ -77,6 +80,7 @@ public sealed class PostgresLedgerWriter(NpgsqlDataSource dataSource) : ILedgerW
         }
 
         await transaction.CommitAsync(cancellationToken);
+        metrics?.LedgerCommitted(appends.Count, started, succeeded: true);
         return AppendOutcome.Committed;
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CreditLedger.Testing;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
@@ -28,6 +29,14 @@ public class ApiFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>The host's services (the grain factory, stores).</summary>
     public IServiceProvider Services => _factory.Services;
 
+    /// <summary>The connection string the host is given for <paramref name="connectionString"/> (the same by default).</summary>
+    protected virtual string HostConnectionString(string connectionString) => connectionString;
+
+    /// <summary>Changes a derived fixture makes to the host (logging providers, for one).</summary>
+    protected virtual void ConfigureHost(IWebHostBuilder web)
+    {
+    }
+
     /// <summary>A database to use instead of a new one (kept afterwards); for tests that restart the host on the same data.</summary>
     protected virtual string? ExistingDatabase => null;
 
@@ -35,12 +44,15 @@ public class ApiFixture : IAsyncLifetime, IAsyncDisposable
     {
         ConnectionString = ExistingDatabase ?? await TestPostgres.CreateMigratedDatabaseAsync("api");
         DataSource = NpgsqlDataSource.Create(ConnectionString);
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
-            .UseSetting("ConnectionStrings:Ledger", ConnectionString)
-            .UseSetting("CreditLedger:Auth:BootstrapKey", AdminKey)
-            .UseSetting("Orleans:ServiceId", "api-" + Environment.ProcessId)
-            .UseSetting("Orleans:ClusterId", "api-" + Environment.ProcessId)
-            .ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(Settings)));
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseSetting("ConnectionStrings:Ledger", HostConnectionString(ConnectionString))
+                .UseSetting("CreditLedger:Auth:BootstrapKey", AdminKey)
+                .UseSetting("Orleans:ServiceId", "api-" + Environment.ProcessId)
+                .UseSetting("Orleans:ClusterId", "api-" + Environment.ProcessId)
+                .ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(Settings));
+            ConfigureHost(web);
+        });
         _ = _factory.Server;
     }
 
@@ -61,9 +73,12 @@ public class ApiFixture : IAsyncLifetime, IAsyncDisposable
     }
 
     /// <summary>A client sending <paramref name="key"/> (the admin key by default; null sends none).</summary>
-    public HttpClient Client(string? key = AdminKey)
+    public HttpClient Client(string? key = AdminKey) => Client(new WebApplicationFactoryClientOptions(), key);
+
+    /// <summary>A client made with <paramref name="options"/> (cookies, redirects) sending <paramref name="key"/> when not null.</summary>
+    public HttpClient Client(WebApplicationFactoryClientOptions options, string? key)
     {
-        var client = _factory.CreateClient();
+        var client = _factory.CreateClient(options);
         if (key is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);

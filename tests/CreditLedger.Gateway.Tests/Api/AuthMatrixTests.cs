@@ -37,6 +37,8 @@ public sealed class AuthMatrixTests(ApiFixture api) : IClassFixture<ApiFixture>
         ["GET /v1/webhook-endpoints/{id}"] = ("admin", (_, s) => Request("GET", $"/v1/webhook-endpoints/{s.EndpointId}")),
         ["GET /v1/webhook-endpoints/{id}/deliveries"] = ("admin", (_, s) => Request("GET", $"/v1/webhook-endpoints/{s.EndpointId}/deliveries")),
         ["DELETE /v1/webhook-endpoints/{id}"] = ("admin", async (a, _) => await Request("DELETE", $"/v1/webhook-endpoints/{await NewEndpointAsync(a)}")),
+        ["POST /v1/dashboard/session"] = ("admin", (_, _) => Request("POST", "/v1/dashboard/session")),
+        ["DELETE /v1/dashboard/session"] = ("admin", (_, _) => Request("DELETE", "/v1/dashboard/session")),
     };
 
     private const string WebhookBody = """{"url":"https://hooks.example.com/credits","events":["account.credits.granted"]}""";

@@ -139,6 +139,30 @@ public sealed class WebhookTests(WebhookTests.WebhookApi api) : IClassFixture<We
         Assert.True(problem.GetProperty("errors").TryGetProperty("url", out _));
     }
 
+    [Fact]
+    public async Task Metrics_DeliveryFailsOnceThenSucceeds_CountedByOutcome()
+    {
+        var receiver = await api.ReceiverAsync();
+        receiver.Set("metrics", new WebhookReceiver.Behaviour(FailFirst: 1));
+        await CreateEndpointAsync(receiver, "metrics", "account.credits.granted");
+        var customer = await api.CustomerAsync("webhook-metrics");
+        using var http = api.Client();
+        await (await http.PostAsync($"/v1/customers/{customer}/credit-grants", ApiFixture.Raw("""{"type":"monetary","amount":"3.00","currency":"USD","reason":"Metrics"}""")))
+            .JsonAsync(HttpStatusCode.Created);
+        await Eventually.UntilAsync(() => Task.FromResult(receiver.For("metrics").Count() >= 2), Patience, "the retried delivery");
+
+        // The attempt is counted once its outcome is recorded, just after the receiver answered.
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                var samples = Operations.PrometheusSample.Parse(await http.GetStringAsync(new Uri("/metrics", UriKind.Relative)));
+                double Count(string outcome) => samples.Where(s => s.Name == "creditledger_webhook_deliveries_total" && s.Labels.GetValueOrDefault("outcome") == outcome).Sum(s => s.Value);
+                return Count("retrying") >= 1 && Count("succeeded") >= 1;
+            },
+            Patience,
+            "creditledger_webhook_deliveries_total to count one retrying and one succeeded attempt");
+    }
+
     private async Task<(string Id, string Secret)> CreateEndpointAsync(WebhookReceiver receiver, string name, params string[] events)
     {
         using var http = api.Client();

@@ -1,0 +1,79 @@
+using System.Net;
+using CreditLedger.Gateway.Tests.Api;
+using CreditLedger.Gateway.Tests.Webhooks;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+
+namespace CreditLedger.Gateway.Tests.Operations;
+
+/// <summary>
+/// <c>/metrics</c> after real traffic on the in-memory host: the engine's own series, the request series by route and
+/// status, and the Orleans and backlog series are there with values that count what the test did.
+/// </summary>
+public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    private const string ApplyRoute = "/v1/customers/{customerId}/invoices/{invoiceId}/apply-credits";
+
+    [Fact]
+    public async Task Metrics_AfterGrantsAndApplies_CountThem()
+    {
+        const int applies = 3;
+        var customer = await api.CustomerAsync("metrics");
+        using var admin = api.Client();
+        var grant = await admin.PostAsync($"/v1/customers/{customer}/credit-grants", ApiFixture.Json(new { type = "monetary", amount = "50.00", currency = "USD", reason = "Metrics" }));
+        Assert.Equal(HttpStatusCode.Created, grant.StatusCode);
+        for (var i = 0; i < applies; i++)
+        {
+            var apply = await admin.PostAsync($"/v1/customers/{customer}/invoices/inv-{i}/apply-credits", ApiFixture.Json(new { currency = "USD", total = "1.00" }));
+            Assert.Equal(HttpStatusCode.OK, apply.StatusCode);
+        }
+
+        using var anonymous = api.Client(key: null);
+        IReadOnlyList<PrometheusSample> samples = [];
+        // The exporter may answer a scrape from its short response cache; the next one sees the traffic.
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                var response = await anonymous.GetAsync(new Uri("/metrics", UriKind.Relative));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+                samples = PrometheusSample.Parse(await response.Content.ReadAsStringAsync());
+                return Sum(samples, "http_server_request_duration_seconds_count", ("http_route", ApplyRoute), ("http_response_status_code", "200")) >= applies;
+            },
+            TimeSpan.FromSeconds(10),
+            "the apply requests in the request duration series");
+
+        Assert.True(Sum(samples, "creditledger_apply_duration_seconds_count", ("outcome", "ok")) >= applies);
+        Assert.True(Sum(samples, "creditledger_apply_duration_seconds_sum") > 0);
+        // Buckets fit a ledger that answers in milliseconds: an apply here takes well under a second.
+        Assert.True(Sum(samples, "creditledger_apply_duration_seconds_bucket", ("outcome", "ok"), ("le", "1")) >= applies);
+        Assert.Contains(samples, s => s.Name == "creditledger_apply_duration_seconds_bucket" && s.Labels["le"] == "0.005");
+        Assert.Contains(samples, s => s.Name == "creditledger_ledger_batch_size_bucket" && s.Labels["le"] == "256");
+        Assert.True(Sum(samples, "creditledger_ledger_batch_size_count", ("outcome", "committed")) > 0);
+        // Every committed transaction holds at least one append: a grant and three applies were written.
+        Assert.True(Sum(samples, "creditledger_ledger_batch_size_sum") >= applies + 1);
+        Assert.True(Sum(samples, "creditledger_ledger_commit_duration_seconds_count") > 0);
+        Assert.True(Sum(samples, "orleans_catalog_activations") >= 1);
+        Assert.Contains(samples, s => s.Name == "creditledger_outbox_depth");
+        Assert.Contains(samples, s => s.Name == "creditledger_outbox_oldest_age_seconds" && s.Value >= 0);
+        Assert.Contains(samples, s => s.Name == "creditledger_webhook_pending");
+        Assert.Contains(samples, s => s.Name == "creditledger_report_lag_seconds" && s.Value >= 0);
+    }
+
+    [Fact]
+    public async Task Metrics_NoKeyByDefault_Open()
+    {
+        using var anonymous = api.Client(key: null);
+
+        var response = await anonymous.GetAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public void Host_NoOtlpEndpoint_RecordsNoTraces() =>
+        Assert.Null(api.Services.GetService<TracerProvider>());
+
+    private static double Sum(IEnumerable<PrometheusSample> samples, string name, params (string Key, string Value)[] labels) =>
+        samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value)).Sum(s => s.Value);
+}

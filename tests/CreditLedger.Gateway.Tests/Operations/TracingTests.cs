@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using CreditLedger.Gateway.Tests.Api;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+
+namespace CreditLedger.Gateway.Tests.Operations;
+
+/// <summary>
+/// Traces: one trace follows a command from the gateway's request through the grain call into PostgreSQL, and the
+/// host records and exports traces only when an OTLP endpoint is configured (here one where nothing listens).
+/// </summary>
+public sealed class TracingTests(TracingTests.Fixture api) : IClassFixture<TracingTests.Fixture>, IDisposable
+{
+    private readonly ConcurrentQueue<Activity> _stopped = new();
+    private ActivityListener? _listener;
+
+    [Fact]
+    public async Task Grant_OneTrace_FromRequestThroughGrainCallToPostgres()
+    {
+        var customer = await api.CustomerAsync("trace");
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "Microsoft.Orleans.Application" or "CreditLedger" or "Npgsql",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(_listener);
+        using var admin = api.Client();
+
+        var grant = await admin.PostAsync($"/v1/customers/{customer}/credit-grants", ApiFixture.Json(new { type = "monetary", amount = "5.00", currency = "USD", reason = "Trace" }));
+
+        Assert.Equal(HttpStatusCode.Created, grant.StatusCode);
+        var request = Assert.Single(_stopped, a => a.Source.Name == "Microsoft.AspNetCore" && Equals(a.GetTagItem("url.path"), $"/v1/customers/{customer}/credit-grants"));
+        var trace = request.TraceId;
+        Assert.Contains(_stopped, a => a.Source.Name == "Microsoft.Orleans.Application" && a.TraceId == trace && a.DisplayName.Contains("CustomerCredit", StringComparison.Ordinal));
+        // The grant's ledger transaction (a batch of one) continues the request's trace, its statements inside it.
+        var commit = Assert.Single(_stopped, a => a.Source.Name == "CreditLedger" && a.TraceId == trace && a.DisplayName == "ledger commit");
+        Assert.Contains(_stopped, a => a.Source.Name == "Npgsql" && a.ParentSpanId == commit.SpanId);
+    }
+
+    [Fact]
+    public void Host_OtlpEndpointConfigured_HasTracerProvider() =>
+        Assert.NotNull(api.Services.GetService<TracerProvider>());
+
+    public void Dispose() => _listener?.Dispose();
+
+    public sealed class Fixture : ApiFixture
+    {
+        // Read while the host's services are registered, so given as host settings rather than added configuration.
+        protected override void ConfigureHost(IWebHostBuilder web) => web
+            .UseSetting("CreditLedger:Telemetry:OtlpEndpoint", "http://127.0.0.1:9")
+            .UseSetting("CreditLedger:Telemetry:OtlpProtocol", "http/protobuf");
+    }
+}
