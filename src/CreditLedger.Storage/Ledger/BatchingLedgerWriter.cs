@@ -99,7 +99,7 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
                 }
             }
 
-            _metrics?.LedgerCommitted(batch.Count, started, succeeded: failure is null);
+            _metrics?.LedgerCommitted(batch.Sum(pending => pending.Appends.Count), started, succeeded: failure is null);
             for (var i = 0; i < batch.Count; i++)
             {
                 if (failure is null)
