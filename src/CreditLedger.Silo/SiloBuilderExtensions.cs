@@ -39,6 +39,18 @@ public static class SiloBuilderExtensions
                 o.ServiceId = settings.ServiceId;
             });
             silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                if (settings.ProbeTimeout is { } probeTimeout)
+                {
+                    o.ProbeTimeout = probeTimeout;
+                }
+
+                if (settings.NumMissedProbesLimit is { } missedProbes)
+                {
+                    o.NumMissedProbesLimit = missedProbes;
+                }
+            });
             silo.UseAdoNetClustering(options => options.Configure<LedgerDatabase>((o, database) =>
             {
                 o.Invariant = Invariant;
