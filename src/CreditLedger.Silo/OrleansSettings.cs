@@ -54,6 +54,16 @@ public sealed class OrleansSettings
     /// </summary>
     public int? NumMissedProbesLimit { get; set; }
 
+    /// <summary>
+    /// How long a grain call waits for its answer before it fails with a timeout, in silos and in gateway processes
+    /// (Orleans clients). Orleans' default (30 seconds) applies when unset. A call that was in flight to a silo that
+    /// crashed never gets an answer, so this bounds how long such a call (and, on the gateway, the applies of that
+    /// customer queued behind it) waits before the client is told to retry; the outcome of a timed-out command is
+    /// unknown, which is safe because retries carry the same invoice id or idempotency key. Commands normally answer
+    /// in milliseconds; keep it well above the slowest ledger commit.
+    /// </summary>
+    public TimeSpan? ResponseTimeout { get; set; }
+
     /// <summary>Reads the section from <paramref name="configuration"/> and checks it.</summary>
     /// <exception cref="InvalidOperationException">A setting has a value that cannot work.</exception>
     public static OrleansSettings From(IConfiguration configuration)
@@ -119,6 +129,11 @@ public sealed class OrleansSettings
         if (ProbeTimeout is { } probeTimeout && probeTimeout <= TimeSpan.Zero)
         {
             throw new InvalidOperationException("Orleans:ProbeTimeout must be positive.");
+        }
+
+        if (ResponseTimeout is { } responseTimeout && responseTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Orleans:ResponseTimeout must be positive.");
         }
 
         if (NumMissedProbesLimit is < 1)

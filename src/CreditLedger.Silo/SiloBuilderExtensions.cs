@@ -58,6 +58,11 @@ public static class SiloBuilderExtensions
             }));
         }
 
+        if (settings.ResponseTimeout is { } responseTimeout)
+        {
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
+        }
+
         silo.AddAdoNetGrainStorage(StorageNames.Ledger, options => options.Configure<LedgerDatabase>((o, database) =>
         {
             o.Invariant = Invariant;
