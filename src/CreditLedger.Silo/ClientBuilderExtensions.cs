@@ -32,6 +32,7 @@ public static class ClientBuilderExtensions
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
         }
 
+        client.Services.AddStorageExceptionTransport();
         client.UseAdoNetClustering(options => options.Configure<LedgerDatabase>((o, database) =>
         {
             o.Invariant = "Npgsql";

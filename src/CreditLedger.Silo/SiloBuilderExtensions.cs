@@ -80,6 +80,7 @@ public static class SiloBuilderExtensions
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = minimumPeriod);
         }
 
+        silo.Services.AddStorageExceptionTransport();
         silo.Services.AddCreditLedgerGrains();
         silo.Services.AddOptions<WebhookOptions>()
             .BindConfiguration(WebhookOptions.SectionName)
