@@ -18,7 +18,7 @@ public sealed class FaultTestGroup
 /// Faults under load on a real cluster (three silo processes, one gateway process, a PostgreSQL of the test's own),
 /// driven at a steady rate by the load generator whose client retries failed requests with the same invoice id:
 /// a silo killed, the gateway killed and replaced, PostgreSQL crashed and restarted, a silo paused past its
-/// membership timeout and resumed, a silo stopped gracefully. After each: every request finally succeeded, every
+/// membership timeout and resumed, a silo stopped gracefully, the gateway stopped gracefully and replaced. After each: every request finally succeeded, every
 /// apply is in the ledger exactly once (none doubled by retries), versions are gapless, grants conserve, the report
 /// equals the ledger's sums, every webhook event arrived, and an expiry due during the fault was recorded by its
 /// reminder. Each prints what it checked, the error rate and the recovery time.
@@ -107,13 +107,39 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.True(stoppedIn < TimeSpan.FromSeconds(35), $"The silo took {stoppedIn.TotalSeconds:0.0} s to stop.");
         // A silo that leaves on purpose says so in the membership table (Dead, not merely gone).
         Assert.Equal(DeadStatus, await cluster.SiloStatusAsync(cluster.SiloPorts[1]));
-        output.WriteLine($"Failed attempts during the graceful stop (each retried until it succeeded): {failedAttempts}.");
+        output.WriteLine($"Failed attempts during the graceful stop (each retried until it succeeded): {Describe(failedAttempts)}.");
+    }
+
+    [Fact]
+    public async Task GatewayStoppedGracefully_NewGatewayStarted_ExitsZeroAndNothingLost()
+    {
+        await using var cluster = await FaultCluster.StartAsync();
+        var stopping = cluster.Gateway;
+        var stoppedIn = TimeSpan.Zero;
+
+        var failedAttempts = await RunAndVerifyAsync(cluster, "SIGTERM of the gateway (graceful stop), then a new gateway on the same address", async () =>
+        {
+            var signalledAt = Stopwatch.GetTimestamp();
+            await stopping.StopAsync(TimeSpan.FromSeconds(45));
+            stoppedIn = Stopwatch.GetElapsedTime(signalledAt);
+            await cluster.StartGatewayAsync();
+        });
+
+        output.WriteLine($"The gateway exited with {stopping.ExitCode} {stoppedIn.TotalSeconds:0.0} s after SIGTERM; failed attempts (then retried): {Describe(failedAttempts)}.");
+        Assert.Equal(0, stopping.ExitCode);
+        // Kestrel drains: requests it had accepted are answered; the only failures are connections refused while no
+        // gateway listened (none cut off mid-request).
+        Assert.All(failedAttempts, error => Assert.Equal("ConnectionError", error));
+        Assert.True(stoppedIn < TimeSpan.FromSeconds(35), $"The gateway took {stoppedIn.TotalSeconds:0.0} s to stop.");
     }
 
     private const long DeadStatus = 6;
 
+    private static string Describe(IReadOnlyList<string> errors) =>
+        errors.Count == 0 ? "none" : $"{errors.Count} ({string.Join(", ", errors.GroupBy(e => e).Select(g => $"{g.Key}: {g.Count()}"))})";
+
     /// <summary>Seeds, starts the load, injects the fault a few seconds in, lets the load finish, checks everything; answers the failed attempts.</summary>
-    private async Task<string> RunAndVerifyAsync(FaultCluster cluster, string fault, Func<Task> inject)
+    private async Task<IReadOnlyList<string>> RunAndVerifyAsync(FaultCluster cluster, string fault, Func<Task> inject)
     {
         var total = Stopwatch.StartNew();
         using var load = new FaultLoad(cluster);
@@ -189,7 +215,7 @@ public sealed class FaultTests(ITestOutputHelper output)
             "every outbox event to reach the webhook receiver");
         output.WriteLine($"Checked: all {events} outbox events reached the webhook receiver ({cluster.Receiver.For("faults").Count()} deliveries received).");
         output.WriteLine($"Test time {total.Elapsed.TotalSeconds:0} s.");
-        return load.FailedAttempts == 0 ? "none" : $"{load.FailedAttempts} ({load.FailedAttemptsByError})";
+        return [.. load.Run.Attempts.Select(a => a.Error).OfType<string>()];
     }
 
     private static async Task AssertReportEqualsLedgerAsync(FaultCluster cluster)
