@@ -20,7 +20,7 @@ internal sealed class EngineClient : IDisposable
         })
         {
             BaseAddress = options.Url,
-            Timeout = TimeSpan.FromSeconds(30),
+            Timeout = options.RequestTimeout,
         };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Key);
     }

@@ -33,6 +33,13 @@ internal sealed record LoadOptions
 
     public double MaxErrorRate { get; init; } = 0.001;
 
+    /// <summary>How long a failed request (5xx, 408, 429, connection error, timeout) is retried with the same invoice id
+    /// or idempotency key, counting from its first attempt; zero (the default) sends every request once.</summary>
+    public TimeSpan RetryFor { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How long one attempt may take before it counts as a timeout.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     public const string Usage = """
         CreditLedger load generator: seeds customers with grants, drives a scenario open loop (requests leave on a fixed
         schedule whatever the answers do; latency counts from the scheduled instant), then checks the ledger.
@@ -54,6 +61,10 @@ internal sealed record LoadOptions
           --p99-bound MS         the p99 bound of --find-max (default 10)
           --database CONNSTR     PostgreSQL of the engine, for the ledger check after the run (skipped without it)
           --max-error-rate R     fail when more than this share of requests fail (default 0.001)
+          --retry-for SECONDS    retry a failed request (5xx, 408, 429, connection error, timeout) with the same invoice
+                         id / Idempotency-Key, backing off, for up to this long after its first attempt
+                         (default 0: no retries); a request counts as failed only when its last attempt failed
+          --timeout SECONDS      per attempt (default 30)
           --out DIR              where summary.json and latency.svg go (default loadtests/results/<time>)
 
         echo-server PORT         instead: serve a JSON echo on 127.0.0.1:PORT (the Kestrel reference point for wrk)
@@ -82,6 +93,8 @@ internal sealed record LoadOptions
                 "--database" => options with { Database = Next() },
                 "--max-error-rate" => options with { MaxErrorRate = Number() },
                 "--out" => options with { Output = Next() },
+                "--retry-for" => options with { RetryFor = TimeSpan.FromSeconds(Number()) },
+                "--timeout" => options with { RequestTimeout = TimeSpan.FromSeconds(Number()) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }
@@ -91,10 +104,11 @@ internal sealed record LoadOptions
             throw new ArgumentException("--scenario expiry reads the ledger: give --database.");
         }
 
-        if (options.Scenario is not ("apply" or "hot" or "mixed" or "expiry") || options.Rate <= 0 || options.Customers < 1 || options.GrantsPerCustomer < 1 || options.Connections < 1
-            || options.Duration <= TimeSpan.Zero)
+        if (options.Scenario is not ("apply" or "hot" or "mixed" or "expiry") || options.Rate <= 0 || options.Customers < 1 || options.GrantsPerCustomer < 1
+            || options.Connections < 1 || options.Duration <= TimeSpan.Zero || options.RetryFor < TimeSpan.Zero || options.RequestTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException("--scenario must be apply, hot, mixed or expiry; --rate, --customers, --connections and --duration must be positive.");
+            throw new ArgumentException(
+                "--scenario must be apply, hot, mixed or expiry; --rate, --customers, --grants, --connections, --duration and --timeout must be positive; --retry-for not negative.");
         }
 
         if (string.IsNullOrWhiteSpace(options.Key))

@@ -5,12 +5,13 @@ namespace CreditLedger.LoadTests;
 
 /// <summary>
 /// One open-loop run of a scenario: request i is due at start + i / rate, and is sent then whatever earlier
-/// requests are doing; its latency is measured from that due time. Applies that answered 200 are kept for the
-/// ledger check.
+/// requests are doing; its latency is measured from that due time, across its retries when retries are on. Applies
+/// that answered 200 are kept for the ledger check.
 /// </summary>
 internal sealed class OpenLoopRun(LoadOptions options, EngineClient engine, IReadOnlyList<string> customers, string runId)
 {
     private readonly ConcurrentQueue<(string Customer, string GrantId)> _voidable = new();
+    private long _retries;
 
     public LatencyRecorder Latencies { get; } = new();
 
@@ -19,6 +20,12 @@ internal sealed class OpenLoopRun(LoadOptions options, EngineClient engine, IRea
     public ConcurrentBag<double> ReportLags { get; } = [];
 
     public long Sent { get; private set; }
+
+    /// <summary>Every attempt of every request, retries included, in the order they ended.</summary>
+    public ConcurrentQueue<Attempt> Attempts { get; } = new();
+
+    /// <summary>Attempts that were repeats of a failed one.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
 
     public TimeSpan Elapsed { get; private set; }
 
@@ -56,18 +63,40 @@ internal sealed class OpenLoopRun(LoadOptions options, EngineClient engine, IRea
 
     private async Task SendAsync(long i, Stopwatch clock, TimeSpan due, bool measure, CancellationToken cancellationToken)
     {
+        // Every attempt of a request carries the same invoice id or idempotency key (OperationAsync derives them
+        // from i), so a retry of a command whose first attempt committed is answered from the ledger, never doubled.
+        var firstAttempt = Stopwatch.GetTimestamp();
+        var backoff = TimeSpan.FromMilliseconds(100);
         string? error;
-        try
+        while (true)
         {
-            error = await OperationAsync(i, measure, cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            error = e.HttpRequestError.ToString();
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            error = "timeout";
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                error = await OperationAsync(i, measure, cancellationToken);
+            }
+            catch (HttpRequestException e)
+            {
+                error = e.HttpRequestError.ToString();
+            }
+            catch (IOException)
+            {
+                error = "io";
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                error = "timeout";
+            }
+
+            Attempts.Enqueue(new Attempt(started, Stopwatch.GetTimestamp(), error));
+            if (error is null || !IsRetryable(error) || Stopwatch.GetElapsedTime(firstAttempt) + backoff > options.RetryFor)
+            {
+                break;
+            }
+
+            Interlocked.Increment(ref _retries);
+            await Task.Delay(backoff, cancellationToken);
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
         }
 
         if (measure)
@@ -76,6 +105,10 @@ internal sealed class OpenLoopRun(LoadOptions options, EngineClient engine, IRea
             Latencies.Record((long)due.TotalSeconds, (long)(latency.TotalMilliseconds * 1000), error);
         }
     }
+
+    /// <summary>Server errors, 408 and 429, and every failure without an answer (connection refused or reset, timeout).</summary>
+    private static bool IsRetryable(string error) =>
+        !error.StartsWith("HTTP ", StringComparison.Ordinal) || error.StartsWith("HTTP 5", StringComparison.Ordinal) || error is "HTTP 408" or "HTTP 429";
 
     private async Task<string?> OperationAsync(long i, bool measure, CancellationToken cancellationToken)
     {
@@ -141,4 +174,7 @@ internal sealed class OpenLoopRun(LoadOptions options, EngineClient engine, IRea
     }
 
     private static string? Error(int status, int expected) => status == expected ? null : $"HTTP {status}";
+
+    /// <summary>One attempt: when it started and ended (<see cref="Stopwatch.GetTimestamp"/>) and its error, null on success.</summary>
+    internal sealed record Attempt(long StartedTimestamp, long EndedTimestamp, string? Error);
 }

@@ -90,7 +90,7 @@ static void Show(RunSummary summary, string folder)
     var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
     table.AddRow("scenario", summary.Scenario);
     table.AddRow("offered / achieved rate", $"{summary.OfferedRate:0}/s / {summary.AchievedRate:0}/s");
-    table.AddRow("requests / errors", $"{summary.Requests} / {summary.Errors}");
+    table.AddRow("requests / errors / retries", $"{summary.Requests} / {summary.Errors} / {summary.Retries}");
     table.AddRow("p50 / p90 / p99 / p99.9 / max", $"{summary.P50Ms:0.00} / {summary.P90Ms:0.00} / {summary.P99Ms:0.00} / {summary.P999Ms:0.00} / {summary.MaxMs:0.00} ms");
     table.AddRow("report lag max / p99", summary.ReportLagMaxSeconds is null ? "n/a" : $"{summary.ReportLagMaxSeconds:0.00} s / {summary.ReportLagP99Seconds:0.00} s");
     table.AddRow("ledger check", summary.LedgerCheckPassed switch { true => "[green]passed[/]", false => "[red]FAILED[/]", null => "skipped (no --database)" });

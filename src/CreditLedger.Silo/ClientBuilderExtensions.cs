@@ -30,6 +30,12 @@ public static class ClientBuilderExtensions
             o.ClusterId = settings.ClusterId;
             o.ServiceId = settings.ServiceId;
         });
+        if (settings.ResponseTimeout is { } responseTimeout)
+        {
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
+        }
+
+        client.Services.AddStorageExceptionTransport();
         client.UseAdoNetClustering(options => options.Configure<LedgerDatabase>((o, database) =>
         {
             o.Invariant = "Npgsql";

@@ -39,6 +39,31 @@ public sealed class OrleansSettings
     /// tests lower it.</summary>
     public TimeSpan? MinimumReminderPeriod { get; set; }
 
+    /// <summary>
+    /// How long a silo waits for another silo to answer a liveness probe before counting it as missed. Orleans'
+    /// default (5 seconds) applies when unset. With <see cref="NumMissedProbesLimit"/> it bounds how long the
+    /// grains of a silo that stopped answering (crashed, paused, cut off) stay unreachable before the cluster
+    /// declares it dead and reactivates them elsewhere. Shorter detects faster but risks declaring a silo dead
+    /// during a long garbage collection or CPU starvation; tests shorten it.
+    /// </summary>
+    public TimeSpan? ProbeTimeout { get; set; }
+
+    /// <summary>
+    /// How many probes in a row a silo may miss before it is suspected dead. Orleans' default (3) applies when
+    /// unset; see <see cref="ProbeTimeout"/>.
+    /// </summary>
+    public int? NumMissedProbesLimit { get; set; }
+
+    /// <summary>
+    /// How long a grain call waits for its answer before it fails with a timeout, in silos and in gateway processes
+    /// (Orleans clients). Orleans' default (30 seconds) applies when unset. A call that was in flight to a silo that
+    /// crashed never gets an answer, so this bounds how long such a call (and, on the gateway, the applies of that
+    /// customer queued behind it) waits before the client is told to retry; the outcome of a timed-out command is
+    /// unknown, which is safe because retries carry the same invoice id or idempotency key. Commands normally answer
+    /// in milliseconds; keep it well above the slowest ledger commit.
+    /// </summary>
+    public TimeSpan? ResponseTimeout { get; set; }
+
     /// <summary>Reads the section from <paramref name="configuration"/> and checks it.</summary>
     /// <exception cref="InvalidOperationException">A setting has a value that cannot work.</exception>
     public static OrleansSettings From(IConfiguration configuration)
@@ -99,6 +124,21 @@ public sealed class OrleansSettings
         if (MinimumReminderPeriod is { } period && period <= TimeSpan.Zero)
         {
             throw new InvalidOperationException("Orleans:MinimumReminderPeriod must be positive.");
+        }
+
+        if (ProbeTimeout is { } probeTimeout && probeTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Orleans:ProbeTimeout must be positive.");
+        }
+
+        if (ResponseTimeout is { } responseTimeout && responseTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("Orleans:ResponseTimeout must be positive.");
+        }
+
+        if (NumMissedProbesLimit is < 1)
+        {
+            throw new InvalidOperationException("Orleans:NumMissedProbesLimit must be at least 1.");
         }
     }
 }

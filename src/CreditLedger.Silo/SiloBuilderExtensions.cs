@@ -42,11 +42,28 @@ public static class SiloBuilderExtensions
                 o.ServiceId = settings.ServiceId;
             });
             silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                if (settings.ProbeTimeout is { } probeTimeout)
+                {
+                    o.ProbeTimeout = probeTimeout;
+                }
+
+                if (settings.NumMissedProbesLimit is { } missedProbes)
+                {
+                    o.NumMissedProbesLimit = missedProbes;
+                }
+            });
             silo.UseAdoNetClustering(options => options.Configure<LedgerDatabase>((o, database) =>
             {
                 o.Invariant = Invariant;
                 o.DataSource = database.OrleansDataSource;
             }));
+        }
+
+        if (settings.ResponseTimeout is { } responseTimeout)
+        {
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
         }
 
         silo.AddAdoNetGrainStorage(StorageNames.Ledger, options => options.Configure<LedgerDatabase>((o, database) =>
@@ -68,7 +85,7 @@ public static class SiloBuilderExtensions
 
         silo.AddActivityPropagation();
         silo.AddDashboard(DashboardSettings.Configure);
-
+        silo.Services.AddStorageExceptionTransport();
         silo.Services.AddCreditLedgerGrains();
         silo.Services.AddOptions<WebhookOptions>()
             .BindConfiguration(WebhookOptions.SectionName)

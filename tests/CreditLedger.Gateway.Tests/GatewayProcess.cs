@@ -33,10 +33,13 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Starts the gateway; as <paramref name="user"/> through runuser when given (the test must be root).</summary>
-    public static GatewayProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, string? user = null)
+    /// <summary>
+    /// Starts the gateway; as <paramref name="user"/> through runuser when given (the test must be root); its HTTP
+    /// port is <paramref name="port"/> when given (a replacement taking over an address), else a free one.
+    /// </summary>
+    public static GatewayProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, string? user = null, int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var startInfo = new ProcessStartInfo
@@ -117,6 +120,17 @@ internal sealed class GatewayProcess : IAsyncDisposable
         await WaitForExitAsync(timeout);
     }
 
+    /// <summary>Sends a signal (<c>STOP</c>, <c>CONT</c>, <c>TERM</c>, ...) to the host with kill(1).</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} exited with {kill.ExitCode}.");
+        }
+    }
+
     /// <summary>Kills the host outright (SIGKILL): nothing of it gets to clean up.</summary>
     public async Task KillAsync(TimeSpan timeout)
     {
@@ -141,6 +155,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
+            // A paused (SIGSTOP) process is killed all the same: SIGKILL needs no cooperation.
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
@@ -184,7 +199,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
         return File.Exists(path) ? path : throw new InvalidOperationException($"{assembly} is not built at {path}.");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

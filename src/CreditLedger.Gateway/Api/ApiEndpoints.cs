@@ -45,8 +45,7 @@ public static partial class ApiEndpoints
                     case BadHttpRequestException bad:
                         await Problems.WriteAsync(context, "validation_failed", bad.Message);
                         break;
-                    case LedgerUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
-                        or System.Data.Common.DbException or OperationCanceledException when !context.RequestAborted.IsCancellationRequested:
+                    case not null when IsUnavailable(exception) && !context.RequestAborted.IsCancellationRequested:
                         context.Response.Headers.RetryAfter = "1";
                         LogUnavailable(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiEndpoints)), exception, context.Request.Path);
                         await Problems.WriteAsync(context, "unavailable", "Storage or the cluster is unavailable; retry with the same Idempotency-Key or invoice id.");
@@ -82,6 +81,26 @@ public static partial class ApiEndpoints
         });
 
         return app;
+    }
+
+    /// <summary>
+    /// Whether an exception means storage or the cluster is unavailable (a 503, safe to retry): it, or an exception it
+    /// wraps, is one of the infrastructure failures. Orleans wraps some of them, e.g. a grain that could not read its
+    /// snapshot while PostgreSQL was down fails with an <see cref="OrleansException"/> around the database error.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is LedgerUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+                or System.Data.Common.DbException or OperationCanceledException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503 to {Path}: storage or the cluster is unavailable")]
