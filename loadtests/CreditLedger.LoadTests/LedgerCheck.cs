@@ -13,7 +13,9 @@ internal static class LedgerCheck
         string connectionString, IReadOnlyList<string> customers, IReadOnlyCollection<(string Customer, string Invoice, decimal Applied)> applied)
     {
         var failures = new List<string>();
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        // A hot customer's ledger holds hundreds of thousands of entries after a long run, and the engine may still
+        // be writing the run's last requests: the check's queries get minutes, not Npgsql's default 30 s.
+        await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 300 }.ConnectionString);
 
         await using (var command = dataSource.CreateCommand("""
             SELECT a.customer_id, a.invoice_id, a.applied, coalesce(-sum(e.amount), 0), count(i.invoice_id)
