@@ -57,12 +57,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     [Fact]
     public async Task Apply_PostgresStoppedMidTest_FailsRetryably_ThenRetryAfterRestartAppliesOnce()
     {
-        var root = Path.Combine(Path.GetTempPath(), $"creditledger-stop-{Environment.ProcessId}-{Environment.TickCount64}");
-        var cluster = new EmbeddedPostgresCluster(
-            new PostgresOptions { DataDirectory = Path.Combine(root, "postgres"), Port = FreePorts.OrFree(0), Durable = false },
-            NullLogger.Instance);
-        await cluster.StartAsync(CancellationToken.None);
-        try
+        await WithOwnClusterAsync("stop", async cluster =>
         {
             await using var silo = await CustomerSilo.StartAsync(cluster.ConnectionString, "stop-" + Environment.ProcessId, new FakeTimeProvider(GrainFixture.Start));
             var grain = await silo.CreatedAsync("acme");
@@ -82,23 +77,13 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
             var usd = Assert.Single((await grain.GetBalancesAsync(30)).Balances);
             Assert.Equal((30m, 20m), (usd.Available, usd.Pending));
-        }
-        finally
-        {
-            await cluster.StopAsync(CancellationToken.None);
-            Directory.Delete(root, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public async Task QueuedApplies_PostgresStopped_AllFailRetryably_ThenRetriesApplyEachOnce()
     {
-        var root = Path.Combine(Path.GetTempPath(), $"creditledger-stopgroup-{Environment.ProcessId}-{Environment.TickCount64}");
-        var cluster = new EmbeddedPostgresCluster(
-            new PostgresOptions { DataDirectory = Path.Combine(root, "postgres"), Port = FreePorts.OrFree(0), Durable = false },
-            NullLogger.Instance);
-        await cluster.StartAsync(CancellationToken.None);
-        try
+        await WithOwnClusterAsync("stopgroup", async cluster =>
         {
             await using var silo = await CustomerSilo.StartAsync(cluster.ConnectionString, "stopgroup-" + Environment.ProcessId, new FakeTimeProvider(GrainFixture.Start));
             var grain = await silo.CreatedAsync("acme");
@@ -123,12 +108,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             Assert.Equal((40L, 40L, 41L), (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)));
             var usd = Assert.Single((await grain.GetBalancesAsync(30)).Balances);
             Assert.Equal((60m, 40m), (usd.Available, usd.Pending));
-        }
-        finally
-        {
-            await cluster.StopAsync(CancellationToken.None);
-            Directory.Delete(root, recursive: true);
-        }
+        });
     }
 
     [Fact]
@@ -248,6 +228,25 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         }
 
         Assert.Equal(AppendOutcome.Committed, await writer.AppendAsync(new LedgerAppend(customerId, pending, [], InvoiceWrite.None, null, null)));
+    }
+
+    // Runs a test against a PostgreSQL cluster of its own, which the test may stop and start.
+    private static async Task WithOwnClusterAsync(string name, Func<EmbeddedPostgresCluster, Task> test)
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"creditledger-{name}-{Environment.ProcessId}-{Environment.TickCount64}");
+        var cluster = new EmbeddedPostgresCluster(
+            new PostgresOptions { DataDirectory = Path.Combine(root, "postgres"), Port = FreePorts.OrFree(0), Durable = false },
+            NullLogger.Instance);
+        await cluster.StartAsync(CancellationToken.None);
+        try
+        {
+            await test(cluster);
+        }
+        finally
+        {
+            await cluster.StopAsync(CancellationToken.None);
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     private static async Task<(T Result, TimeSpan Elapsed)> TimedAsync<T>(Func<Task<T>> call)
