@@ -293,20 +293,13 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
         }
 
         /// <summary>Waits until the report counts the customer's latest entries (it trails the ledger by a fraction of a second).</summary>
-        public async Task CatchUpReportAsync(string customer)
-        {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (true)
+        public Task CatchUpReportAsync(string customer) => Eventually.UntilAsync(
+            async () =>
             {
                 using var body = System.Text.Json.JsonDocument.Parse(await _api.GetStringAsync(new Uri($"/v1/reports/credits?customerId={customer}", UriKind.Relative)));
-                if (body.RootElement.GetProperty("lagSeconds").GetDouble() == 0 && body.RootElement.GetProperty("rows").GetArrayLength() > 0)
-                {
-                    return;
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, "The report did not catch up within 30 s.");
-                await Task.Delay(100);
-            }
-        }
+                return body.RootElement.GetProperty("lagSeconds").GetDouble() == 0 && body.RootElement.GetProperty("rows").GetArrayLength() > 0;
+            },
+            TimeSpan.FromSeconds(30),
+            "the report to count the customer's latest entries");
     }
 }

@@ -139,7 +139,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             var grant = await grain.GrantedAsync(Commands.Usd(25m, expiresAt));
             await CustomerSilo.DeactivateAsync(grain);
 
-            await Eventually.WaitAsync(
+            await Eventually.UntilAsync(
                 async () => await ScalarAsync<long>(dataSource, "SELECT count(*) FROM ledger_entries WHERE customer_id = 'idle' AND kind = 'expired'") == 1,
                 Patience,
                 "the reminder to record the expiry");
@@ -159,7 +159,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             Assert.Equal(
                 2L,
                 await ScalarAsync<long>(dataSource, "SELECT count(*) FROM outbox WHERE customer_id = 'idle' AND version = 2 AND event_type IN ('account.credits.expired', 'account.credits.balance_depleted')"));
-            await Eventually.WaitAsync(
+            await Eventually.UntilAsync(
                 async () => await ScalarAsync<long>(dataSource, "SELECT count(*) FROM orleans_reminders WHERE grain_id LIKE '%idle%'") == 0,
                 Patience,
                 "the reminder to be unregistered once nothing is left to expire");

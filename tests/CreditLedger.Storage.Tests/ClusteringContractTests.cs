@@ -25,12 +25,10 @@ public sealed class ClusteringContractTests(LedgerDatabaseFixture database) : IC
             var grains = first.Services.GetRequiredService<IGrainFactory>();
 
             // The first silo learns of the second through the membership table; place grains once it has.
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while ((await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count < 2)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "The first silo did not see the second as active within 30 s.");
-                await Task.Delay(50);
-            }
+            await Eventually.UntilAsync(
+                async () => (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Count >= 2,
+                TimeSpan.FromSeconds(30),
+                "the first silo to see the second as active");
 
             // Random placement over two silos: 40 grains all on one silo has odds of 2^-39.
             var placements = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => grains.GetGrain<ISiloProbeGrain>(i).WhereAsync()));

@@ -1,3 +1,4 @@
+using CreditLedger.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;

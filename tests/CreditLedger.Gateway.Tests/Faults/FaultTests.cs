@@ -1,10 +1,10 @@
 extern alias LoadGenerator;
 
+using CreditLedger.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using CreditLedger.Gateway.Tests.Reports;
-using CreditLedger.Gateway.Tests.Webhooks;
 using Xunit.Abstractions;
 using Attempt = LoadGenerator::CreditLedger.LoadTests.OpenLoopRun.Attempt;
 

@@ -1,3 +1,4 @@
+using CreditLedger.Testing;
 using System.Net;
 using CreditLedger.Gateway.Tests.Api;
 using Microsoft.AspNetCore.Hosting;
@@ -29,7 +30,7 @@ public sealed class LogTests(LogTests.Fixture api) : IClassFixture<LogTests.Fixt
         var secret = endpoint.Str("secret");
         // A second event, so that the dispatcher signs a delivery with the secret while the logs are captured.
         Assert.Equal(HttpStatusCode.Created, (await writer.PostAsync($"/v1/customers/{customer}/credit-grants", ApiFixture.Json(new { type = "monetary", amount = "1.00", currency = "USD", reason = "Logs" }))).StatusCode);
-        await Webhooks.Eventually.UntilAsync(
+        await Eventually.UntilAsync(
             async () => await api.ScalarAsync("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $1", endpoint.Str("id")) > 0,
             TimeSpan.FromSeconds(10),
             "a delivery to the new endpoint");

@@ -1,6 +1,6 @@
+using CreditLedger.Testing;
 using System.Net;
 using CreditLedger.Gateway.Tests.Api;
-using CreditLedger.Gateway.Tests.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 

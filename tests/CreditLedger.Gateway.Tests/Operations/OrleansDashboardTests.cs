@@ -1,7 +1,7 @@
+using CreditLedger.Testing;
 using System.Net;
 using System.Text.Json;
 using CreditLedger.Gateway.Tests.Api;
-using CreditLedger.Gateway.Tests.Webhooks;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Net.Http.Headers;
 

@@ -66,7 +66,7 @@ public sealed class ReportCrashTests : IAsyncLifetime
         await using (var first = GatewayProcess.Start(_workingDirectory, environment))
         {
             await first.WaitUntilStartedAsync(StartTimeout);
-            await Webhooks.Eventually.UntilAsync(async () => await FoldedAsync() > 0, StartTimeout, "the report to start folding");
+            await Eventually.UntilAsync(async () => await FoldedAsync() > 0, StartTimeout, "the report to start folding");
             await first.KillAsync(StartTimeout);
             foldedAtKill = await FoldedAsync();
         }
@@ -76,7 +76,7 @@ public sealed class ReportCrashTests : IAsyncLifetime
         await using var second = GatewayProcess.Start(
             _workingDirectory, new Dictionary<string, string>(environment) { ["CreditLedger__Reports__BatchSize"] = "500", ["CreditLedger__Reports__MaxBatchesPerTick"] = "100" });
         await second.WaitUntilStartedAsync(StartTimeout);
-        await Webhooks.Eventually.UntilAsync(async () => await FoldedAsync() == total, StartTimeout, "the restarted report to catch up");
+        await Eventually.UntilAsync(async () => await FoldedAsync() == total, StartTimeout, "the restarted report to catch up");
 
         using var http = new HttpClient { BaseAddress = second.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);

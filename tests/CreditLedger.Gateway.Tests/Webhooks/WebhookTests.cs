@@ -1,3 +1,4 @@
+using CreditLedger.Testing;
 using System.Net;
 using System.Text.Json;
 using CreditLedger.Gateway.Tests.Api;

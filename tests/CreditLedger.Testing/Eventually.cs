@@ -1,10 +1,14 @@
-namespace CreditLedger.Gateway.Tests.Webhooks;
+namespace CreditLedger.Testing;
 
-/// <summary>Waits for a condition that something else (a dispatcher, a clock) makes true, with a deadline that names it.</summary>
-internal static class Eventually
+/// <summary>
+/// Waits for a condition that something else makes true (a dispatcher, a reminder, a restart, a clock), polling it,
+/// with a deadline that names what was awaited.
+/// </summary>
+public static class Eventually
 {
     public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
+        ArgumentNullException.ThrowIfNull(condition);
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())
         {
