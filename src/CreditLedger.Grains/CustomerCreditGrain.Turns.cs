@@ -207,6 +207,9 @@ public sealed partial class CustomerCreditGrain
         EndSpeculation();
     }
 
+    // A command can be planned into a group without reading the ledger first: the customer is known and memory is sound.
+    private bool CanJoinGroup => _customer is not null && !_stale;
+
     private void BeginSpeculation() => _speculation ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private void EndSpeculation()

@@ -104,7 +104,7 @@ public sealed partial class CustomerCreditGrain(
             async () => await CustomerExistsAsync()
                 ? await RunAsync(PlanGrant(command, context), context, GrainJsonContext.Default.GrantResult)
                 : new GrantResult(CommandStatus.CustomerNotFound, _credits.Version, null, null, CustomerNotFound()),
-            () => _customer is null || _stale ? null : SpeculateAnswer(PlanGrant(command, context), context, GrainJsonContext.Default.GrantResult));
+            () => !CanJoinGroup ? null : SpeculateAnswer(PlanGrant(command, context), context, GrainJsonContext.Default.GrantResult));
     }
 
     private Planned<GrantResult> PlanGrant(GrantCommand command, CommandContext context)
@@ -174,7 +174,7 @@ public sealed partial class CustomerCreditGrain(
         context = context with { IdempotencyKey = null };
         return InTurnAsync(
             () => ApplyAloneAsync(invoiceId, lines, context),
-            () => _customer is null || _stale ? null : SpeculateAnswer(PlanApply(invoiceId, lines, context), context, GrainJsonContext.Default.InvoiceResult));
+            () => !CanJoinGroup ? null : SpeculateAnswer(PlanApply(invoiceId, lines, context), context, GrainJsonContext.Default.InvoiceResult));
     }
 
     private Planned<InvoiceResult> PlanApply(string invoiceId, IReadOnlyList<InvoiceLineRequest> lines, CommandContext context)
@@ -302,7 +302,7 @@ public sealed partial class CustomerCreditGrain(
         ArgumentNullException.ThrowIfNull(context);
         return InTurnAsync(
             () => CloseInvoiceAloneAsync(invoiceId, context, operation),
-            () => _customer is null || _stale || _credits.FindPendingInvoice(invoiceId) is null
+            () => !CanJoinGroup || _credits.FindPendingInvoice(invoiceId) is null
                 ? null
                 : SpeculateAnswer(PlanCloseInvoice(invoiceId, context, operation, null), context, GrainJsonContext.Default.InvoiceResult));
     }
