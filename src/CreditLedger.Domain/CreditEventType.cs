@@ -24,6 +24,17 @@ public static class CreditEventType
     /// <summary>Available of a credit type went from at or above the customer's threshold to below it.</summary>
     public const string BalanceLow = "account.credits.balance_low";
 
+    /// <summary>The event an entry of <paramref name="kind"/> announces about itself; null for a paid entry, which has none.</summary>
+    public static string? Of(EntryKind kind) => kind switch
+    {
+        EntryKind.Granted => Granted,
+        EntryKind.Applied => Applied,
+        EntryKind.Reinstated => Reinstated,
+        EntryKind.Expired => Expired,
+        EntryKind.Voided => Voided,
+        _ => null,
+    };
+
     /// <summary>Every event type.</summary>
     public static IReadOnlyList<string> All { get; } = [Granted, Applied, Expired, Voided, Reinstated, BalanceDepleted, BalanceLow];
 }

@@ -229,7 +229,7 @@ public sealed class CustomerCredits
         if ((FindPendingInvoice(invoiceId) ?? stored) is { } existing)
         {
             return existing.IsSameRequest(lines)
-                ? new Decision(DecisionOutcome.AlreadyDone, Version, at, [], []) { Invoice = existing with { Status = InvoiceStatus.Pending } }
+                ? new Decision(DecisionOutcome.AlreadyDone, Version, at, []) { Invoice = existing with { Status = InvoiceStatus.Pending } }
                 : Reject(Rejection.InvoiceAlreadyApplied, $"Invoice {invoiceId} already has credits applied with a different request.", at);
         }
 
@@ -487,7 +487,7 @@ public sealed class CustomerCredits
 
         if (invoice.Status == target)
         {
-            return new Decision(DecisionOutcome.AlreadyDone, Version, at, [], []) { Invoice = invoice };
+            return new Decision(DecisionOutcome.AlreadyDone, Version, at, []) { Invoice = invoice };
         }
 
         var (status, action) = invoice.Status == InvoiceStatus.Paid ? ("paid", "voided") : ("voided", "paid");
@@ -520,7 +520,7 @@ public sealed class CustomerCredits
         error is null ? null : Reject(Rejection.InvalidRequest, error, at, field);
 
     private Decision Reject(Rejection rejection, string detail, DateTimeOffset at, string? field = null) =>
-        new(DecisionOutcome.Rejected, Version, at, [], [])
+        new(DecisionOutcome.Rejected, Version, at, [])
         {
             Rejection = rejection,
             RejectionDetail = detail,
@@ -537,8 +537,7 @@ public sealed class CustomerCredits
         private readonly Provenance _provenance;
         private readonly Dictionary<string, Grant> _touched = new(StringComparer.Ordinal);
         private readonly List<LedgerEntry> _entries = [];
-        private readonly List<CreditEvent> _events = [];
-
+        
         public Planner(CustomerCredits origin, DateTimeOffset at, Provenance provenance)
         {
             _origin = origin;
@@ -617,43 +616,31 @@ public sealed class CustomerCredits
 
             Version++;
             var after = Available(creditType, at, catchingUp);
-            entry = entry with { AvailableAfter = after };
-            _entries.Add(entry);
-
             var pending = AllGrants().Where(g => g.CreditType == creditType).Sum(g => g.Pending);
-            if (EventTypeOf(kind) is { } eventType)
-            {
-                _events.Add(new CreditEvent(eventType, entry, after, pending, null));
-            }
-
+            var events = CreditEventType.Of(kind) is null ? EntryEvents.None : EntryEvents.Own;
             if (before > 0 && after == 0)
             {
-                _events.Add(new CreditEvent(CreditEventType.BalanceDepleted, entry, after, pending, null));
+                events |= EntryEvents.BalanceDepleted;
             }
 
+            decimal? crossed = null;
             if (_origin._lowBalanceThresholds.TryGetValue(creditType, out var threshold) && before >= threshold && after < threshold)
             {
-                _events.Add(new CreditEvent(CreditEventType.BalanceLow, entry, after, pending, threshold));
+                events |= EntryEvents.BalanceLow;
+                crossed = threshold;
             }
+
+            entry = entry with { AvailableAfter = after, PendingAfter = pending, Events = events, Threshold = crossed };
+            _entries.Add(entry);
         }
 
         public Decision Finish(string? grantId = null, Invoice? invoice = null, InvoiceWrite invoiceWrite = InvoiceWrite.None) =>
-            new(DecisionOutcome.Changed, _origin.Version, At, _entries, _events)
+            new(DecisionOutcome.Changed, _origin.Version, At, _entries)
             {
                 Grant = grantId is null ? null : Grant(grantId),
                 Invoice = invoice,
                 InvoiceWrite = invoiceWrite,
             };
-
-        private static string? EventTypeOf(EntryKind kind) => kind switch
-        {
-            EntryKind.Granted => CreditEventType.Granted,
-            EntryKind.Applied => CreditEventType.Applied,
-            EntryKind.Reinstated => CreditEventType.Reinstated,
-            EntryKind.Expired => CreditEventType.Expired,
-            EntryKind.Voided => CreditEventType.Voided,
-            _ => null,
-        };
 
         private IEnumerable<Grant> AllGrants()
         {

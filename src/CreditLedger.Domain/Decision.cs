@@ -2,7 +2,7 @@ namespace CreditLedger.Domain;
 
 /// <summary>
 /// The outcome of planning one command against a customer's state, computed without changing it: the entries
-/// to append (due expiries first, then the command's own), the events they cause, and the grant or invoice
+/// to append (due expiries first, then the command's own) with the events they cause, and the grant or invoice
 /// as they will be once the entries are committed. Apply it with <see cref="CustomerCredits.Commit"/> only after
 /// the entries are durable.
 /// </summary>
@@ -12,14 +12,12 @@ public sealed class Decision
         DecisionOutcome outcome,
         long versionBefore,
         DateTimeOffset at,
-        IReadOnlyList<LedgerEntry> entries,
-        IReadOnlyList<CreditEvent> events)
+        IReadOnlyList<LedgerEntry> entries)
     {
         Outcome = outcome;
         VersionBefore = versionBefore;
         At = at;
         Entries = entries;
-        Events = events;
     }
 
     /// <summary>Changed, already done, or rejected.</summary>
@@ -46,8 +44,8 @@ public sealed class Decision
     /// <summary>The entries to append, numbered from <see cref="VersionBefore"/> + 1.</summary>
     public IReadOnlyList<LedgerEntry> Entries { get; }
 
-    /// <summary>The events the entries cause, in entry order.</summary>
-    public IReadOnlyList<CreditEvent> Events { get; }
+    /// <summary>The events the entries cause, in entry order (each entry carries its own: <see cref="LedgerEntry.Events"/>).</summary>
+    public IReadOnlyList<CreditEvent> Events => Entries.SelectMany(entry => entry.CreditEvents()).ToList();
 
     /// <summary>The grant the command is about, as it will be after the commit.</summary>
     public Grant? Grant { get; internal init; }

@@ -31,4 +31,33 @@ public sealed record LedgerEntry(
     string? Reason,
     Provenance Provenance,
     DateTimeOffset OccurredAt,
-    GrantTerms? Grant);
+    GrantTerms? Grant)
+{
+    /// <summary>The events the entry causes; see <see cref="CreditEvents"/> for them as events.</summary>
+    public EntryEvents Events { get; init; }
+
+    /// <summary>Pending of the credit type after the entry (what its events report beside <see cref="AvailableAfter"/>).</summary>
+    public decimal PendingAfter { get; init; }
+
+    /// <summary>For an entry that causes <see cref="EntryEvents.BalanceLow"/>, the threshold it crossed.</summary>
+    public decimal? Threshold { get; init; }
+
+    /// <summary>The events the entry causes, in the order they are announced: its own, then depleted, then low.</summary>
+    public IEnumerable<CreditEvent> CreditEvents()
+    {
+        if (Events.HasFlag(EntryEvents.Own) && CreditEventType.Of(Kind) is { } own)
+        {
+            yield return new CreditEvent(own, this, AvailableAfter, PendingAfter, null);
+        }
+
+        if (Events.HasFlag(EntryEvents.BalanceDepleted))
+        {
+            yield return new CreditEvent(CreditEventType.BalanceDepleted, this, AvailableAfter, PendingAfter, null);
+        }
+
+        if (Events.HasFlag(EntryEvents.BalanceLow))
+        {
+            yield return new CreditEvent(CreditEventType.BalanceLow, this, AvailableAfter, PendingAfter, Threshold);
+        }
+    }
+}

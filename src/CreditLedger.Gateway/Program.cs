@@ -78,7 +78,6 @@ if (servesApi)
     builder.Services.AddSingleton(sp => new WebhookStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
     builder.Services.TryAddSingleton(sp => new ReportStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
     builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
-    builder.Services.AddSingleton<ApplyCoalescer>();
     builder.Services.AddDashboardSession();
     builder.Services.AddCreditLedgerOpenApi();
     RateLimits.AddCreditLedgerRateLimits(builder.Services);

@@ -8,15 +8,18 @@ using Microsoft.Extensions.Logging;
 namespace CreditLedger.Grains;
 
 /// <summary>
-/// The customer's turns. Commands that change the ledger wait in one queue and are served in arrival order by one
-/// loop, so a command sees every earlier command's effect and its own entries follow theirs. A command that arrives
-/// alone runs alone: planned, appended, and only then folded into memory. Commands that queued up behind a commit in
-/// flight are planned one after another on the memory that includes the earlier ones' entries (not yet durable) and
-/// appended together in one ledger transaction; none of them is answered before that transaction has committed.
-/// If it fails, every command in it gets the failure and the grain deactivates (its memory is not the ledger's any
-/// more); if it is refused for a key another command already holds, memory is reloaded from the ledger and each
-/// command of the group runs again alone, which gives each its exact answer. Reads wait while a group's entries are
-/// in memory but not yet durable.
+/// The customer's turns: the one batching path of the customer's commands. Commands that change the ledger wait in
+/// one queue and are served in arrival order by one loop, so a command sees every earlier command's effect and its
+/// own entries follow theirs. The loop plans every waiting command it can (up to
+/// <see cref="CustomerCreditOptions.MaxGroupSize"/> appends) one after another on the memory that includes the
+/// earlier ones' entries (not yet durable), and appends them together in one ledger write, the group commit; none
+/// of them is answered before that write has committed. A lone command is a group of one. A command that must read
+/// the ledger first (an unknown customer, an invoice no longer in memory, a grant's reason) runs alone in its turn.
+/// If the write fails or its outcome is unknown, every command in it gets the failure and the grain deactivates (its
+/// memory is not the ledger's any more). If it is refused for a key the ledger already holds (an invoice id or
+/// idempotency key used before), memory is reloaded from the ledger and each command of the group runs again alone,
+/// which gives each its exact answer: the one recovery. Reads wait while a group's entries are in memory but not
+/// yet durable.
 /// </summary>
 public sealed partial class CustomerCreditGrain
 {
@@ -86,7 +89,7 @@ public sealed partial class CustomerCreditGrain
         {
             while (_waiting.Count > 0)
             {
-                var group = _waiting.Count > 1 ? PlanGroup() : [];
+                var group = PlanGroup();
                 if (group.Count > 0)
                 {
                     await CommitGroupAsync(group);
@@ -103,12 +106,13 @@ public sealed partial class CustomerCreditGrain
         }
     }
 
-    // Plans the waiting commands, in order, for as long as each can join the group.
+    // Plans the waiting commands, in order, for as long as each can join the group and it has room.
     private List<(IQueuedCommand Command, GroupMember Member)> PlanGroup()
     {
         var group = new List<(IQueuedCommand Command, GroupMember Member)>();
+        var appends = 0;
         BeginSpeculation();
-        while (_waiting.TryPeek(out var next))
+        while (appends < Options.MaxGroupSize && _waiting.TryPeek(out var next))
         {
             GroupMember? member;
             try
@@ -136,6 +140,7 @@ public sealed partial class CustomerCreditGrain
 
             _waiting.Dequeue();
             group.Add((next, member));
+            appends += member.Append is null ? 0 : 1;
         }
 
         if (group.Count == 0)

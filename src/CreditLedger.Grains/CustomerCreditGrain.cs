@@ -208,87 +208,6 @@ public sealed partial class CustomerCreditGrain(
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<InvoiceResult>> ApplyBatchAsync(IReadOnlyList<ApplyRequest> requests)
-    {
-        ArgumentNullException.ThrowIfNull(requests);
-        if (requests.Count == 1)
-        {
-            return [await ApplyAsync(requests[0].InvoiceId, requests[0].Lines, requests[0].Context)];
-        }
-
-        return await InTurnAsync(() => ApplyBatchAloneAsync(requests));
-    }
-
-    private async Task<IReadOnlyList<InvoiceResult>> ApplyBatchAloneAsync(IReadOnlyList<ApplyRequest> requests)
-    {
-        if (!await CustomerExistsAsync())
-        {
-            return requests.Select(_ => new InvoiceResult(CommandStatus.CustomerNotFound, _credits.Version, null, CustomerNotFound())).ToList();
-        }
-
-        var answers = new InvoiceResult[requests.Count];
-        var appends = new List<LedgerAppend>();
-        BeginSpeculation();
-        try
-        {
-            for (var i = 0; i < requests.Count; i++)
-            {
-                var request = requests[i];
-                if (ParseLines(request.Lines) is not { } lines)
-                {
-                    answers[i] = new InvoiceResult(CommandStatus.InvalidRequest, _credits.Version, null, new CommandError("Unknown credit type.", "usage"));
-                    continue;
-                }
-
-                var decision = _credits.PlanApply(request.InvoiceId, lines, ProvenanceOf(request.Context with { IdempotencyKey = null }), Now());
-                answers[i] = ApplyAnswer(decision);
-                if (decision.Outcome != DecisionOutcome.Changed)
-                {
-                    continue;
-                }
-
-                // Each apply is planned on the state that includes the batch's earlier ones, so it goes into memory
-                // now; if the write fails, this memory is dropped, never answered from.
-                var outbox = OutboxEvents.From(_customerId, decision, id => _credits.FindGrant(id)?.Terms);
-                _credits.Commit(decision);
-                appends.Add(new LedgerAppend(_customerId, decision.Entries, outbox, decision.InvoiceWrite, decision.Invoice, null));
-            }
-
-            if (appends.Count > 0)
-            {
-                var outcome = await writer.AppendAllAsync(appends);
-                if (outcome != AppendOutcome.Committed)
-                {
-                    throw new LedgerBatchRefusedException(outcome);
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            _stale = true;
-            DeactivateOnIdle();
-            LogBatchFailed(logger, e, _customerId.Value, requests.Count);
-            if (e is LedgerBatchRefusedException or DbException or TimeoutException or IOException)
-            {
-                throw Unavailable("The batch of applies was not written; retry each apply alone", e);
-            }
-
-            throw;
-        }
-        finally
-        {
-            EndSpeculation();
-        }
-
-        if (appends.Count > 0)
-        {
-            await AfterChangeAsync();
-        }
-
-        return answers;
-    }
-
-    /// <inheritdoc />
     public Task<InvoiceResult> PayInvoiceAsync(string invoiceId, CommandContext context) =>
         CloseInvoiceAsync(invoiceId, context, PayOperation);
 
@@ -513,8 +432,7 @@ public sealed partial class CustomerCreditGrain(
     };
 
     /// <summary>
-    /// Makes a planned command durable and answers it: appends its entries, outbox rows, invoice change and the
-    /// answer to remember under the caller's idempotency key in one transaction, then folds the entries into
+    /// Makes a planned command durable and answers it: appends its entries, invoice change and the answer to remember under the caller's idempotency key in one transaction, then folds the entries into
     /// memory. A key used before answers with what it answered then (or a conflict, for a different request).
     /// Invalid requests are answered without writing or remembering anything.
     /// </summary>
@@ -574,9 +492,9 @@ public sealed partial class CustomerCreditGrain(
     }
 
     /// <summary>
-    /// What <paramref name="decision"/> appends: its entries, outbox rows and invoice change when it changes the
-    /// state, and the answer to remember under the caller's idempotency key; null when there is nothing to write
-    /// (invalid requests are answered without remembering anything).
+    /// What <paramref name="decision"/> appends: its entries (which carry their events) and invoice change when it
+    /// changes the state, and the answer to remember under the caller's idempotency key; null when there is nothing
+    /// to write (invalid requests are answered without remembering anything).
     /// </summary>
     private LedgerAppend? Prepare<TResult>(
         Decision decision, CommandContext context, string operation, byte[] fingerprint, TResult answer, JsonTypeInfo<TResult>? json)
@@ -608,7 +526,6 @@ public sealed partial class CustomerCreditGrain(
         return new LedgerAppend(
             _customerId,
             changes ? decision.Entries : [],
-            changes ? OutboxEvents.From(_customerId, decision, id => _credits.FindGrant(id)?.Terms) : [],
             changes ? decision.InvoiceWrite : InvoiceWrite.None,
             decision.Invoice,
             record);
@@ -818,9 +735,6 @@ public sealed partial class CustomerCreditGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ledger write for customer {CustomerId} ({EntryCount} entries) failed or has an unknown outcome; deactivating")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string customerId, int entryCount);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Count} applies for customer {CustomerId} was not written; deactivating")]
-    private static partial void LogBatchFailed(ILogger logger, Exception exception, string customerId, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Customer {CustomerId} at version {Version} lost a write to another writer; deactivating to reload")]
     private static partial void LogConcurrentWriter(ILogger logger, string customerId, long version);

@@ -19,12 +19,23 @@ public sealed class CustomerCreditOptions
     /// </summary>
     public TimeSpan ExpiryReminderRetryPeriod { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// The most commands of one customer that share a group commit (default 256): commands queued behind a commit in
+    /// flight are planned together and appended in the next one, up to this many.
+    /// </summary>
+    public int MaxGroupSize { get; set; } = 256;
+
     /// <summary>Checks the settings; throws with the setting's name when one is out of range.</summary>
     public void Validate()
     {
         if (SnapshotEveryEntries < 1)
         {
             throw new InvalidOperationException($"{SectionName}:SnapshotEveryEntries must be at least 1.");
+        }
+
+        if (MaxGroupSize < 1)
+        {
+            throw new InvalidOperationException($"{SectionName}:MaxGroupSize must be at least 1.");
         }
 
         if (ExpiryReminderRetryPeriod <= TimeSpan.Zero)

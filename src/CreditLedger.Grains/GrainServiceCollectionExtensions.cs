@@ -33,7 +33,7 @@ public static class GrainServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<EngineMetrics>();
         services.AddOptions<LedgerWriterOptions>().BindConfiguration(LedgerWriterOptions.SectionName);
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<LedgerWriterOptions>>().Value.Create(
+        services.TryAddSingleton<ILedgerWriter>(sp => sp.GetRequiredService<IOptions<LedgerWriterOptions>>().Value.Create(
             sp.GetRequiredService<LedgerDatabase>().DataSource, sp.GetRequiredService<EngineMetrics>()));
         services.TryAddSingleton(sp => new ReportStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
         services.AddOptions<ReportOptions>()

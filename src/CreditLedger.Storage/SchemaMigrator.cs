@@ -34,7 +34,13 @@ public sealed partial class SchemaMigrator
     /// <returns>The versions applied by this run (empty when the schema was already current).</returns>
     /// <exception cref="InvalidOperationException">An applied migration's script has changed since, or
     /// the database has migrations this build does not know.</exception>
-    public async Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<int>> MigrateAsync(CancellationToken cancellationToken) => MigrateAsync(int.MaxValue, cancellationToken);
+
+    /// <summary>Applies every migration not yet applied up to <paramref name="upToVersion"/> (to rehearse an upgrade from an earlier schema).</summary>
+    /// <returns>The versions applied by this run.</returns>
+    /// <exception cref="InvalidOperationException">An applied migration's script has changed since, or
+    /// the database has migrations this build does not know.</exception>
+    public async Task<IReadOnlyList<int>> MigrateAsync(int upToVersion, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await ExecuteAsync(connection, $"SELECT pg_advisory_lock({AdvisoryLockKey})", cancellationToken);
@@ -61,7 +67,7 @@ public sealed partial class SchemaMigrator
             }
 
             var ran = new List<int>();
-            foreach (var migration in All)
+            foreach (var migration in All.Where(m => m.Version <= upToVersion))
             {
                 if (applied.TryGetValue(migration.Version, out var checksum))
                 {

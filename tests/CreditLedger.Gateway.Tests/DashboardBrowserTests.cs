@@ -166,6 +166,8 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
 
         await Expect(page.Locator(".secret")).ToContainTextAsync("whsec_");
         await Expect(page.Locator("#endpoints tbody")).ToContainTextAsync("https://hooks.example.com/credits");
+        await Expect(page.Locator("#endpoints tbody")).ToContainTextAsync("healthy");
+        await Expect(page.Locator("#endpoints tbody")).ToContainTextAsync("0 delivered");
         await Expect(page.Locator("#deliveries")).ToBeVisibleAsync();
         await dashboard.ScreenshotAsync(page, nameof(Webhooks_CreateEndpoint_ShowsSecretOnceAndTheDeliveryLog));
         await page.ReloadAsync();

@@ -1,12 +1,14 @@
 using System.Text.Json;
 using CreditLedger.Contracts.Customers;
+using CreditLedger.Storage.Webhooks;
+using CreditLedger.Testing;
 
 namespace CreditLedger.Grains.Tests;
 
 /// <summary>
-/// The customer grain on a real PostgreSQL with a fake ledger clock: commands are durable with their outbox
-/// rows and invoice rows, idempotency keys and invoice ids replay, a foreign writer is fenced, and concurrent
-/// applies on one customer never overdraw.
+/// The customer grain on a real PostgreSQL with a fake ledger clock: commands are durable as entries that carry their
+/// events and invoice rows, idempotency keys and invoice ids replay, a foreign writer is fenced, queued commands share
+/// commits, and concurrent applies on one customer never overdraw.
 /// </summary>
 public sealed class CustomerCreditGrainTests(GrainFixture fixture) : IClassFixture<GrainFixture>
 {
@@ -25,7 +27,7 @@ public sealed class CustomerCreditGrainTests(GrainFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task GrantApplyPayVoid_WritesNumberedEntriesOutboxAndInvoiceRows()
+    public async Task GrantApplyPayVoid_WritesNumberedEntriesCarryingTheirEventsAndInvoiceRows()
     {
         var customerId = fixture.NewCustomerId("flow");
         var grain = await Silo.CreatedAsync(customerId);
@@ -42,7 +44,7 @@ public sealed class CustomerCreditGrainTests(GrainFixture fixture) : IClassFixtu
             await fixture.StringsAsync("SELECT seq || ' ' || kind || ' ' || amount::float8 FROM ledger_entries WHERE customer_id = $1 ORDER BY seq", customerId));
         Assert.Equal(
             ["1 account.credits.granted", "2 account.credits.applied", "2 account.credits.balance_depleted"],
-            await fixture.StringsAsync("SELECT version || ' ' || event_type FROM outbox WHERE customer_id = $1 ORDER BY version, event_type", customerId));
+            await fixture.StringsAsync("SELECT version || ' ' || event_type FROM credit_events WHERE customer_id = $1 ORDER BY version, event_type", customerId));
         Assert.Equal("paid", (await fixture.StringsAsync("SELECT status FROM invoices WHERE customer_id = $1 AND invoice_id = 'inv_1'", customerId)).Single());
 
         var balances = await grain.GetBalancesAsync(30);
@@ -52,13 +54,26 @@ public sealed class CustomerCreditGrainTests(GrainFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task Outbox_GrantedEvent_CarriesEntryBalanceAndGrantAsDocumented()
+    public async Task GrantedEvent_RenderedFromItsEntry_CarriesEntryBalanceAndGrantAsDocumented()
     {
         var customerId = fixture.NewCustomerId("event");
         var grain = await Silo.CreatedAsync(customerId);
         var grant = await grain.GrantedAsync(Commands.Usd(25m, fixture.Clock.GetUtcNow().AddDays(90)));
 
-        var payload = (await fixture.StringsAsync("SELECT payload::text FROM outbox WHERE customer_id = $1", customerId)).Single();
+        // The feed shows an entry once every transaction older than its own has ended.
+        FeedEntry? entry = null;
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                var feed = await new WebhookStore(fixture.DataSource).ReadFeedAsync(new FeedPosition("0", string.Empty, 0), 100_000);
+                entry = feed.SingleOrDefault(f => f.CustomerId.Value == customerId);
+                return entry is not null;
+            },
+            TimeSpan.FromSeconds(10),
+            "the grant's entry in the webhook feed");
+        var granted = Assert.Single(entry!.Entry.CreditEvents());
+        var payload = CreditEventPayloads.Render(
+            entry.CustomerId, CreditEventPayloads.EventId(entry.CustomerId, 1, granted.Type), granted, entry.Terms, entry.RecordedAt);
         using var json = JsonDocument.Parse(payload);
         var root = json.RootElement;
         var data = root.GetProperty("data");
@@ -167,7 +182,7 @@ public sealed class CustomerCreditGrainTests(GrainFixture fixture) : IClassFixtu
         // The rolled-back attempt left no event; the committed retry has its own.
         Assert.Equal(
             ["1 account.credits.granted", "3 account.credits.applied"],
-            await fixture.StringsAsync("SELECT version || ' ' || event_type FROM outbox WHERE customer_id = $1 ORDER BY version, event_type", customerId));
+            await fixture.StringsAsync("SELECT version || ' ' || event_type FROM credit_events WHERE customer_id = $1 ORDER BY version, event_type", customerId));
     }
 
     [Fact]
@@ -215,23 +230,22 @@ public sealed class CustomerCreditGrainTests(GrainFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task ApplyBatch_InOrderInOneWrite_AnswersEachLikeSeparateApplies()
+    public async Task Apply_QueuedBehindACommit_AnswersEachLikeSeparateApplies()
     {
         var customerId = fixture.NewCustomerId("batch");
         var grain = await Silo.CreatedAsync(customerId);
         await grain.GrantedAsync(Commands.Usd(10m));
         var earlier = await grain.ApplyAsync("inv_0", Commands.Total(1m), Commands.Api);
 
-        var answers = await grain.ApplyBatchAsync(
-        [
-            new ApplyRequest("inv_1", Commands.Total(4m), Commands.Api),
-            new ApplyRequest("inv_2", Commands.Total(4m), Commands.Api),
-            new ApplyRequest("inv_1", Commands.Total(4m), Commands.Api),
-            new ApplyRequest("inv_0", Commands.Total(1m), Commands.Api),
-            new ApplyRequest("inv_0", Commands.Total(2m), Commands.Api),
-            new ApplyRequest("inv_3", Commands.Total(4m), Commands.Api),
-            new ApplyRequest("inv_4", [new InvoiceLineRequest("NOPE!", 1m)], Commands.Api),
-        ]);
+        // Sent without waiting: those that arrive while a commit is in flight are planned into the next group.
+        var answers = await Task.WhenAll(
+            grain.ApplyAsync("inv_1", Commands.Total(4m), Commands.Api),
+            grain.ApplyAsync("inv_2", Commands.Total(4m), Commands.Api),
+            grain.ApplyAsync("inv_1", Commands.Total(4m), Commands.Api),
+            grain.ApplyAsync("inv_0", Commands.Total(1m), Commands.Api),
+            grain.ApplyAsync("inv_0", Commands.Total(2m), Commands.Api),
+            grain.ApplyAsync("inv_3", Commands.Total(4m), Commands.Api),
+            grain.ApplyAsync("inv_4", [new InvoiceLineRequest("NOPE!", 1m)], Commands.Api));
 
         Assert.Equal(
             [(CommandStatus.Ok, 3L, 4m, false), (CommandStatus.Ok, 4L, 4m, false), (CommandStatus.Ok, 3L, 4m, true), (CommandStatus.Ok, earlier.Version, 1m, true)],
@@ -247,7 +261,37 @@ public sealed class CustomerCreditGrainTests(GrainFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task ApplyBatch_LedgerRefusesIt_NothingWrittenAndEachApplyAloneThenSucceeds()
+    public async Task ApplyAndPay_ConcurrentOnOneCustomer_ShareCommits()
+    {
+        var customerId = fixture.NewCustomerId("share");
+        var grain = await Silo.CreatedAsync(customerId);
+        await grain.GrantedAsync(Commands.Usd(1_000m));
+        for (var i = 0; i < 50; i++)
+        {
+            await grain.ApplyAsync($"inv_old_{i}", Commands.Total(1m), Commands.Api);
+        }
+
+        var calls = new List<Task<InvoiceResult>>();
+        for (var i = 0; i < 50; i++)
+        {
+            calls.Add(grain.PayInvoiceAsync($"inv_old_{i}", Commands.Api));
+            calls.Add(grain.ApplyAsync($"inv_new_{i}", Commands.Total(1m), Commands.Api));
+        }
+
+        Assert.All(await Task.WhenAll(calls), r => Assert.Equal(CommandStatus.Ok, r.Status));
+        Assert.True(
+            await fixture.ScalarAsync<long>(
+                """
+                SELECT count(*) FROM (SELECT tx_id FROM ledger_entries WHERE customer_id = $1 AND seq > 51
+                                      GROUP BY tx_id HAVING bool_or(kind = 'paid') AND bool_or(kind = 'applied')) t
+                """,
+                customerId) > 0,
+            "No commit held both an apply and a pay.");
+        Assert.Equal(101L, await fixture.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE customer_id = $1 AND kind = 'applied' OR customer_id = $1 AND kind = 'granted'", customerId));
+    }
+
+    [Fact]
+    public async Task Apply_LedgerRefusesTheGroup_NothingWrittenAndEachRetryThenSucceeds()
     {
         var customerId = fixture.NewCustomerId("batchfence");
         var grain = await Silo.CreatedAsync(customerId);
@@ -259,13 +303,15 @@ public sealed class CustomerCreditGrainTests(GrainFixture fixture) : IClassFixtu
             """,
             customerId, grant.GrantId, fixture.Clock.GetUtcNow());
 
-        await Assert.ThrowsAsync<LedgerUnavailableException>(() => grain.ApplyBatchAsync(
-            [new ApplyRequest("inv_a", Commands.Total(5m), Commands.Api), new ApplyRequest("inv_b", Commands.Total(5m), Commands.Api)]));
+        var refused = await Task.WhenAll(
+            Record.ExceptionAsync(() => grain.ApplyAsync("inv_a", Commands.Total(5m), Commands.Api)),
+            Record.ExceptionAsync(() => grain.ApplyAsync("inv_b", Commands.Total(5m), Commands.Api)));
         var alone = await grain.ApplyAsync("inv_a", Commands.Total(5m), Commands.Api);
 
+        Assert.All(refused, e => Assert.IsType<LedgerUnavailableException>(e));
         Assert.Equal((CommandStatus.Ok, 0m, 2L), (alone.Status, alone.Invoice!.Lines[0].Applied, alone.Version));
         Assert.Equal(0L, await fixture.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE customer_id = $1 AND kind = 'applied'", customerId));
-        Assert.Equal(0L, await fixture.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE customer_id = $1 AND event_type = 'account.credits.applied'", customerId));
+        Assert.Equal(0L, await fixture.ScalarAsync<long>("SELECT count(*) FROM credit_events WHERE customer_id = $1 AND event_type = 'account.credits.applied'", customerId));
     }
 
     internal static async Task<string> Describe(ICustomerCreditGrain grain)

@@ -122,11 +122,12 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             settings: new Dictionary<string, string?> { ["CreditLedger:Customers:ExpiryReminderRetryPeriod"] = "00:00:01" }))
         {
             var reminders = 0L;
+            var meter = silo.Services.GetRequiredService<EngineMetrics>().Meter;
             using var listener = new MeterListener
             {
                 InstrumentPublished = (instrument, l) =>
                 {
-                    if (instrument.Meter == silo.Services.GetRequiredService<EngineMetrics>().Meter && instrument.Name == "creditledger.reminders.fired")
+                    if (instrument.Meter == meter && instrument.Name == "creditledger.reminders.fired")
                     {
                         l.EnableMeasurementEvents(instrument);
                     }
@@ -158,7 +159,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
 
             Assert.Equal(
                 2L,
-                await ScalarAsync<long>(dataSource, "SELECT count(*) FROM outbox WHERE customer_id = 'idle' AND version = 2 AND event_type IN ('account.credits.expired', 'account.credits.balance_depleted')"));
+                await ScalarAsync<long>(dataSource, "SELECT count(*) FROM credit_events WHERE customer_id = 'idle' AND version = 2 AND event_type IN ('account.credits.expired', 'account.credits.balance_depleted')"));
             await Eventually.UntilAsync(
                 async () => await ScalarAsync<long>(dataSource, "SELECT count(*) FROM orleans_reminders WHERE grain_id LIKE '%idle%'") == 0,
                 Patience,
@@ -177,7 +178,8 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         await using (var dataSource = NpgsqlDataSource.Create(connectionString))
         {
             await new LedgerQueries(dataSource).UpsertCustomerAsync(customerId, "Big", null, start);
-            await SeedAsync(new PostgresLedgerWriter(dataSource), customerId, start);
+            await using var writer = new BatchingLedgerWriter(dataSource, writers: 1);
+            await SeedAsync(writer, customerId, start);
         }
 
         await using var silo = await CustomerSilo.StartAsync(connectionString, "snapshot-" + Environment.ProcessId, new FakeTimeProvider(start.AddDays(1)));
@@ -203,7 +205,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     }
 
     // One grant, then 50,000 invoices applied and paid: 100,001 entries written straight through the ledger writer.
-    private static async Task SeedAsync(PostgresLedgerWriter writer, CustomerId customerId, DateTimeOffset at)
+    private static async Task SeedAsync(BatchingLedgerWriter writer, CustomerId customerId, DateTimeOffset at)
     {
         var credits = new CustomerCredits();
         var provenance = new Provenance("key:seed", "api", null, null);
@@ -222,12 +224,12 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             Take(credits.PlanPay($"inv_{i}", provenance, at));
             if (pending.Count >= 10_000)
             {
-                Assert.Equal(AppendOutcome.Committed, await writer.AppendAsync(new LedgerAppend(customerId, pending, [], InvoiceWrite.None, null, null)));
+                Assert.Equal(AppendOutcome.Committed, await writer.AppendAsync(new LedgerAppend(customerId, pending, InvoiceWrite.None, null, null)));
                 pending.Clear();
             }
         }
 
-        Assert.Equal(AppendOutcome.Committed, await writer.AppendAsync(new LedgerAppend(customerId, pending, [], InvoiceWrite.None, null, null)));
+        Assert.Equal(AppendOutcome.Committed, await writer.AppendAsync(new LedgerAppend(customerId, pending, InvoiceWrite.None, null, null)));
     }
 
     // Runs a test against a PostgreSQL cluster of its own, which the test may stop and start.

@@ -6,7 +6,8 @@ namespace CreditLedger.Storage.Tests;
 
 /// <summary>
 /// Group commit on a real PostgreSQL: many customers' appends share transactions, a conflicting append is refused
-/// alone while the others in its batch commit, and every append is answered with its own outcome.
+/// alone while the others in its batch commit, every append is answered with its own outcome, and the entries carry
+/// their events (no other row is written for them).
 /// </summary>
 public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : IClassFixture<LedgerDatabaseFixture>
 {
@@ -25,7 +26,7 @@ public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : 
         Assert.Equal(20, outcomes.Count(o => o == AppendOutcome.VersionConflict));
         Assert.Equal(200L, await database.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE customer_id LIKE 'batch-%'"));
         Assert.Equal(200L, await database.ScalarAsync<long>("SELECT count(DISTINCT customer_id) FROM ledger_entries WHERE customer_id LIKE 'batch-%'"));
-        Assert.Equal(200L, await database.ScalarAsync<long>("SELECT count(*) FROM outbox WHERE customer_id LIKE 'batch-%'"));
+        Assert.Equal(200L, await database.ScalarAsync<long>("SELECT count(*) FROM credit_events WHERE customer_id LIKE 'batch-%' AND event_type = 'account.credits.granted'"));
     }
 
     [Fact]
@@ -58,7 +59,7 @@ public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : 
     public async Task Append_GrantApplyPayWithIdempotency_RowsEqualThoseOfOneTransactionPerAppend()
     {
         await using var batching = new BatchingLedgerWriter(database.DataSource, writers: 1, maxBatchSize: 256);
-        var simple = new PostgresLedgerWriter(database.DataSource);
+        await using var simple = new BatchingLedgerWriter(database.DataSource, writers: 1, maxBatchSize: 1);
 
         // The same three commands for 40 customers: written concurrently (grouped), and one by one for a twin each.
         for (var step = 0; step < 3; step++)
@@ -76,10 +77,8 @@ public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : 
         const string Rows = """
             SELECT string_agg(row_text, E'\n' ORDER BY row_text) FROM (
               SELECT concat_ws('|', 'entry', replace(customer_id, $1, ''), seq, kind, grant_id, credit_type, amount, available_after, invoice_id,
-                               reason, actor, source, request_id, idempotency_key, occurred_at, data) AS row_text
+                               reason, actor, source, request_id, idempotency_key, occurred_at, data, events, pending_after) AS row_text
               FROM ledger_entries WHERE customer_id LIKE $1 || '%'
-              UNION ALL
-              SELECT concat_ws('|', 'outbox', replace(customer_id, $1, ''), version, event_type, payload, occurred_at) FROM outbox WHERE customer_id LIKE $1 || '%'
               UNION ALL
               SELECT concat_ws('|', 'invoice', replace(customer_id, $1, ''), invoice_id, status, lines, applications, applied_version, applied_at,
                                updated_version, updated_at) FROM invoices WHERE customer_id LIKE $1 || '%'
@@ -92,7 +91,7 @@ public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : 
 
         Assert.Equal(oneByOne, grouped);
         var lines = grouped.Split('\n');
-        foreach (var row in new[] { @"^entry\|\d+\|1\|granted\|", @"^entry\|\d+\|2\|applied\|", @"^entry\|\d+\|3\|paid\|", @"^invoice\|\d+\|inv_1\|paid\|", @"^idempotency\|\d+\|apply\|idem_1\|" })
+        foreach (var row in new[] { @"^entry\|\d+\|1\|granted\|.*\|1\|0$", @"^entry\|\d+\|2\|applied\|.*\|1\|4$", @"^entry\|\d+\|3\|paid\|.*\|0\|0$", @"^invoice\|\d+\|inv_1\|paid\|", @"^idempotency\|\d+\|apply\|idem_1\|" })
         {
             Assert.Equal(40, lines.Count(line => System.Text.RegularExpressions.Regex.IsMatch(line, row)));
         }
@@ -134,15 +133,11 @@ public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : 
         var record = new IdempotencyRecord("apply", "idem_1", [1, 2, 3], 200, "{\"ok\": true}", apply.VersionAfter);
         return
         [
-            new LedgerAppend(id, grant.Entries, Outbox(customer, grant), InvoiceWrite.None, null, null),
-            new LedgerAppend(id, apply.Entries, Outbox(customer, apply), apply.InvoiceWrite, apply.Invoice, record),
-            new LedgerAppend(id, pay.Entries, Outbox(customer, pay), pay.InvoiceWrite, pay.Invoice, null),
+            new LedgerAppend(id, grant.Entries, InvoiceWrite.None, null, null),
+            new LedgerAppend(id, apply.Entries, apply.InvoiceWrite, apply.Invoice, record),
+            new LedgerAppend(id, pay.Entries, pay.InvoiceWrite, pay.Invoice, null),
         ];
     }
-
-    private static List<OutboxMessage> Outbox(string customer, Decision decision) => decision.Events
-        .Select((e, i) => new OutboxMessage($"evt_{customer}_{e.Entry.Version}_{i}", e.Entry.Version, e.Type, "{\"v\": 1}", e.Entry.OccurredAt))
-        .ToList();
 
     private static LedgerAppend Grant(string customer, string grantId)
     {
@@ -151,7 +146,6 @@ public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : 
             new GrantRequest(grantId, CreditType.Currency("USD"), 10m, "Batch", null, GrantCategory.Paid, null, null),
             new Provenance("key:test", "api", null, null),
             At);
-        var outbox = decision.Events.Select(e => new OutboxMessage($"evt_{customer}_{grantId}", e.Entry.Version, e.Type, "{}", e.Entry.OccurredAt)).ToList();
-        return new LedgerAppend(CustomerId.Parse(customer), decision.Entries, outbox, InvoiceWrite.None, null, null);
+        return new LedgerAppend(CustomerId.Parse(customer), decision.Entries, InvoiceWrite.None, null, null);
     }
 }

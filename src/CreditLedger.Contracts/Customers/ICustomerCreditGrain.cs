@@ -30,14 +30,6 @@ public interface ICustomerCreditGrain : IGrainWithStringKey
     [Alias("Apply")]
     Task<InvoiceResult> ApplyAsync(string invoiceId, IReadOnlyList<InvoiceLineRequest> lines, CommandContext context);
 
-    /// <summary>
-    /// Applies several invoices' credits in one turn and one ledger transaction, in order, as if applied one after
-    /// another: for a customer receiving many applies at once. All or nothing: when the write fails, every apply of
-    /// the batch fails with <see cref="LedgerUnavailableException"/> and may be retried alone.
-    /// </summary>
-    [Alias("ApplyBatch")]
-    Task<IReadOnlyList<InvoiceResult>> ApplyBatchAsync(IReadOnlyList<ApplyRequest> requests);
-
     /// <summary>Pays an invoice: its pending credits become consumed.</summary>
     [Alias("Pay")]
     Task<InvoiceResult> PayInvoiceAsync(string invoiceId, CommandContext context);

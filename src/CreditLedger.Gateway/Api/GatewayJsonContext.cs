@@ -22,6 +22,7 @@ namespace CreditLedger.Gateway.Api;
 [JsonSerializable(typeof(ApplyBody))]
 [JsonSerializable(typeof(ApiKeyBody))]
 [JsonSerializable(typeof(WebhookEndpointBody))]
+[JsonSerializable(typeof(EnableWebhookEndpointBody))]
 [JsonSerializable(typeof(WebhookEndpointResponse))]
 [JsonSerializable(typeof(PageResponse<WebhookEndpointResponse>))]
 [JsonSerializable(typeof(PageResponse<DeliveryResponse>))]

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text.Json;
 using CreditLedger.Contracts.Customers;
 using CreditLedger.Domain;
 using CreditLedger.Gateway.Api.Wire;
 using CreditLedger.Gateway.Auth;
+using CreditLedger.Storage.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditLedger.Gateway.Api;
@@ -67,8 +69,21 @@ public static class InvoiceEndpoints
                 return fields.Problem();
             }
 
-            var coalescer = http.RequestServices.GetRequiredService<ApplyCoalescer>();
-            return InvoiceAnswer(http, customerId, await coalescer.ApplyAsync(customerId, request.Grain, new ApplyRequest(invoiceId, lines, request.Context)));
+            var metrics = http.RequestServices.GetRequiredService<EngineMetrics>();
+            var started = Stopwatch.GetTimestamp();
+            InvoiceResult result;
+            try
+            {
+                result = await request.Grain.ApplyAsync(invoiceId, lines, request.Context);
+            }
+            catch
+            {
+                metrics.ApplyCompleted(started, "error");
+                throw;
+            }
+
+            metrics.ApplyCompleted(started, result.Status == CommandStatus.Ok ? "ok" : "rejected");
+            return InvoiceAnswer(http, customerId, result);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CreditLedger.Contracts.Webhooks;
 using CreditLedger.Domain;
 using CreditLedger.Gateway.Api.Wire;
 using CreditLedger.Gateway.Auth;
@@ -9,7 +10,11 @@ using Microsoft.Extensions.Options;
 
 namespace CreditLedger.Gateway.Api;
 
-/// <summary><c>/v1/webhook-endpoints</c> (admin only): subscribe a URL to events, list, read, delete, and see its deliveries.</summary>
+/// <summary>
+/// <c>/v1/webhook-endpoints</c> (admin only): subscribe a URL to events, list, read, delete, enable (with an optional
+/// replay), rotate its signing secret, and see the deliveries that needed a retry. Changes the delivery worker must
+/// see go through the endpoint's grain, which restarts it.
+/// </summary>
 public static class WebhookEndpointEndpoints
 {
     private const string CursorKind = "webhooks";
@@ -47,10 +52,25 @@ public static class WebhookEndpointEndpoints
             .Produces<WebhookEndpointResponse>()
             .WithProblems(400, 404);
 
+        endpoints.MapPost("/{endpointId}/enable", EnableAsync)
+            .WithName("EnableWebhookEndpoint")
+            .WithSummary("Make an endpoint healthy again, optionally replaying from an instant")
+            .WithDescription("Without a body it resumes where it stopped, its pending retries due at once. With `from` (RFC 3339) it replays the events recorded from that instant on, never from before its creation.")
+            .Accepts<EnableWebhookEndpointBody>("application/json")
+            .Produces<WebhookEndpointResponse>()
+            .WithProblems(400, 404, 413, 415);
+
+        endpoints.MapPost("/{endpointId}/rotate-secret", RotateSecretAsync)
+            .WithName("RotateWebhookSecret")
+            .WithSummary("Give an endpoint a new signing secret")
+            .WithDescription("The new `secret` is shown only in this answer. For 24 hours deliveries carry a signature by the old secret beside the new one.")
+            .Produces<WebhookEndpointResponse>()
+            .WithProblems(400, 404);
+
         endpoints.MapGet("/{endpointId}/deliveries", DeliveriesAsync)
             .WithName("ListWebhookDeliveries")
-            .WithSummary("List an endpoint's deliveries, newest first, with every attempt")
-            .WithDescription("Each attempt has its status code or error, duration, and the next retry.")
+            .WithSummary("List an endpoint's deliveries that needed a retry, newest first, with every attempt")
+            .WithDescription("A delivery that succeeded at its first attempt is counted in the endpoint's progress, not listed. Each attempt has its status code or error, duration, and the next retry.")
             .Produces<PageResponse<DeliveryResponse>>()
             .WithProblems(400, 404);
 
@@ -58,7 +78,7 @@ public static class WebhookEndpointEndpoints
     }
 
     private static async Task<Results<JsonHttpResult<WebhookEndpointResponse>, JsonHttpResult<Problem>>> CreateAsync(
-        HttpRequest request, WebhookStore store, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, WebhookStore store, IGrainFactory grains, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
     {
         var (document, problem) = await RequestBody.ReadAsync(request);
         if (problem is not null)
@@ -122,6 +142,9 @@ public static class WebhookEndpointEndpoints
 
             var secret = WebhookSecrets.New();
             var endpoint = await store.CreateEndpointAsync(WebhookSecrets.NewEndpointId(), target!.ToString(), note, events, secret, cancellationToken);
+
+            // Delivery starts now rather than at the next keeper round.
+            await grains.GetGrain<IWebhookEndpointGrain>(endpoint.EndpointId).EnsureRunningAsync();
             return TypedResults.Json(Response(endpoint, secret), GatewayJsonContext.Default.WebhookEndpointResponse, statusCode: StatusCodes.Status201Created);
         }
     }
@@ -160,7 +183,7 @@ public static class WebhookEndpointEndpoints
     }
 
     private static async Task<Results<JsonHttpResult<WebhookEndpointResponse>, JsonHttpResult<Problem>>> DeleteAsync(
-        string endpointId, WebhookStore store, CancellationToken cancellationToken)
+        string endpointId, WebhookStore store, IGrainFactory grains, CancellationToken cancellationToken)
     {
         if (ApiRequest.CheckId("endpointId", endpointId) is { } badId)
         {
@@ -173,7 +196,62 @@ public static class WebhookEndpointEndpoints
             return NotFound(endpointId);
         }
 
+        // The worker sees the endpoint is gone and ends.
+        await grains.GetGrain<IWebhookEndpointGrain>(endpointId).RefreshAsync();
         return TypedResults.Json(Response(endpoint, null), GatewayJsonContext.Default.WebhookEndpointResponse);
+    }
+
+    private static async Task<Results<JsonHttpResult<WebhookEndpointResponse>, JsonHttpResult<Problem>>> EnableAsync(
+        string endpointId, HttpRequest request, WebhookStore store, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (ApiRequest.CheckId("endpointId", endpointId) is { } badId)
+        {
+            return badId;
+        }
+
+        var (document, problem) = await RequestBody.ReadAsync(request, required: false);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (document)
+        {
+            var fields = new RequestFields(document!.RootElement, "from");
+            var from = fields.Timestamp("from");
+            if (!fields.IsValid)
+            {
+                return fields.Problem();
+            }
+
+            if (await store.FindEndpointAsync(endpointId, cancellationToken) is null
+                || !await grains.GetGrain<IWebhookEndpointGrain>(endpointId).EnableAsync(from))
+            {
+                return NotFound(endpointId);
+            }
+
+            var endpoint = await store.FindEndpointAsync(endpointId, cancellationToken);
+            return endpoint is null ? NotFound(endpointId) : TypedResults.Json(Response(endpoint, null), GatewayJsonContext.Default.WebhookEndpointResponse);
+        }
+    }
+
+    private static async Task<Results<JsonHttpResult<WebhookEndpointResponse>, JsonHttpResult<Problem>>> RotateSecretAsync(
+        string endpointId, WebhookStore store, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (ApiRequest.CheckId("endpointId", endpointId) is { } badId)
+        {
+            return badId;
+        }
+
+        var secret = WebhookSecrets.New();
+        var endpoint = await store.RotateSecretAsync(endpointId, secret, WebhookOptions.PreviousSecretLifetime, cancellationToken);
+        if (endpoint is null)
+        {
+            return NotFound(endpointId);
+        }
+
+        await grains.GetGrain<IWebhookEndpointGrain>(endpointId).RefreshAsync();
+        return TypedResults.Json(Response(endpoint, secret), GatewayJsonContext.Default.WebhookEndpointResponse);
     }
 
     private static async Task<Results<JsonHttpResult<PageResponse<DeliveryResponse>>, JsonHttpResult<Problem>>> DeliveriesAsync(
@@ -216,6 +294,18 @@ public static class WebhookEndpointEndpoints
     private static JsonHttpResult<Problem> NotFound(string endpointId) =>
         Problems.Create("webhook_endpoint_not_found", $"No webhook endpoint has the id {endpointId}.");
 
-    private static WebhookEndpointResponse Response(WebhookEndpointRecord endpoint, string? secret) =>
-        new(endpoint.EndpointId, endpoint.Url, endpoint.Events, endpoint.Description, endpoint.Status, endpoint.CreatedAt, endpoint.DisabledAt, secret);
+    private static WebhookEndpointResponse Response(WebhookEndpointRecord endpoint, string? secret) => new(
+        endpoint.EndpointId,
+        endpoint.Url,
+        endpoint.Events,
+        endpoint.Description,
+        endpoint.Status,
+        endpoint.CreatedAt,
+        endpoint.Status == EndpointStatus.Disabled ? endpoint.DisabledAt : null,
+        endpoint.Status == EndpointStatus.Healthy ? null : endpoint.FailingSince,
+        endpoint.LastDeliveredEventId,
+        endpoint.LastDeliveredAt,
+        endpoint.EventsDelivered,
+        endpoint.PreviousSecretExpiresAt is { } expires && expires > DateTimeOffset.UtcNow ? expires : null,
+        secret);
 }

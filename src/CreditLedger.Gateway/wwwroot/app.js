@@ -323,11 +323,22 @@ async function webhooks(params) {
     api('GET', '/v1/webhook-endpoints?limit=100'),
     selected ? api('GET', `/v1/webhook-endpoints/${encodeURIComponent(selected)}/deliveries?limit=50`) : Promise.resolve(null),
   ]);
+  const status = (e) => {
+    if (e.status === 'failing') return `<span class="status failing">failing</span><br><span class="muted">since ${when(e.failingSince)}</span>`;
+    if (e.status === 'disabled') return `<span class="status disabled">disabled</span><br><span class="muted">${when(e.disabledAt)}</span>`;
+    return '<span class="status healthy">healthy</span>';
+  };
+  const progress = (e) => `${e.eventsDelivered.toLocaleString()} delivered<br><span class="muted">last ${when(e.lastDeliveredAt)}</span>`;
+  const actions = (e) => [
+    e.status === 'healthy' ? '' : `<button class="link" data-enable="${esc(e.id)}">Enable</button>`,
+    `<button class="link" data-rotate="${esc(e.id)}">Rotate secret</button>`,
+    `<button class="link" data-delete="${esc(e.id)}">Delete</button>`,
+  ].filter(Boolean).join(' · ');
   view.innerHTML = `
     <h1>Webhooks</h1>
     <div class="table-wrap"><table id="endpoints">
-      <thead><tr><th>Endpoint</th><th>URL</th><th class="hide-narrow">Events</th><th>Status</th><th><span class="muted">Actions</span></th></tr></thead>
-      <tbody>${endpoints.data.map((e) => `<tr><td><a href="#/webhooks?endpoint=${encodeURIComponent(e.id)}">${esc(e.id)}</a></td><td>${esc(e.url)}</td><td class="hide-narrow">${esc(e.events.join(', ') || 'all')}</td><td>${esc(e.status)}</td><td><button class="link" data-delete="${esc(e.id)}">Delete</button></td></tr>`).join('') || '<tr><td colspan="5" class="muted">No endpoints.</td></tr>'}</tbody>
+      <thead><tr><th>Endpoint</th><th>URL</th><th class="hide-narrow">Events</th><th>Status</th><th class="hide-narrow">Progress</th><th><span class="muted">Actions</span></th></tr></thead>
+      <tbody>${endpoints.data.map((e) => `<tr><td><a href="#/webhooks?endpoint=${encodeURIComponent(e.id)}">${esc(e.id)}</a></td><td>${esc(e.url)}</td><td class="hide-narrow">${esc(e.events.join(', ') || 'all')}</td><td>${status(e)}</td><td class="hide-narrow">${progress(e)}</td><td>${actions(e)}</td></tr>`).join('') || '<tr><td colspan="6" class="muted">No endpoints.</td></tr>'}</tbody>
     </table></div>
     <h2>New endpoint</h2>
     <form id="endpoint" class="inline">
@@ -337,25 +348,39 @@ async function webhooks(params) {
       <span class="error" id="endpoint-error" role="alert"></span>
     </form>
     <div id="secret"></div>
-    ${deliveries ? `<h2>Deliveries of ${esc(selected)}</h2>
+    ${deliveries ? `<h2>Retried deliveries of ${esc(selected)}</h2>
+    <p class="muted">Deliveries that succeeded at their first attempt are counted in the progress, not listed here.</p>
     <div class="table-wrap"><table id="deliveries">
       <thead><tr><th>Event</th><th>Status</th><th class="num">Attempts</th><th>Last attempt</th><th class="hide-narrow">Next retry</th></tr></thead>
       <tbody>${deliveries.data.map((d) => {
         const last = d.attemptLog.at(-1);
         return `<tr><td>${esc(d.eventType)}<br><span class="muted">${esc(d.eventId)}</span></td><td>${esc(d.status)}</td><td class="num">${d.attempts}</td><td>${last ? `${esc(last.statusCode ?? last.error)} · ${last.durationMs} ms` : '—'}</td><td class="hide-narrow">${when(d.nextAttemptAt)}</td></tr>`;
-      }).join('') || '<tr><td colspan="5" class="muted">No deliveries yet.</td></tr>'}</tbody>
+      }).join('') || '<tr><td colspan="5" class="muted">No delivery needed a retry.</td></tr>'}</tbody>
     </table></div>` : ''}`;
+  const showSecret = (secret, note) => {
+    view.querySelector('#secret').innerHTML = `<p><strong>Signing secret</strong> (shown only now; ${note}):</p><p class="secret">${esc(secret)}</p>`;
+  };
   view.querySelector('#endpoint').addEventListener('submit', async (event) => {
     event.preventDefault();
     const form = new FormData(event.target);
     try {
       const created = await api('POST', '/v1/webhook-endpoints', { url: form.get('url'), description: form.get('description') || '' });
       await webhooks(new URLSearchParams({ endpoint: created.id }));
-      view.querySelector('#secret').innerHTML = `<p><strong>Signing secret</strong> (shown only now; store it with the receiver):</p><p class="secret">${esc(created.secret)}</p>`;
+      showSecret(created.secret, 'store it with the receiver');
     } catch (error) {
       view.querySelector('#endpoint-error').textContent = error.problem?.errors?.url?.[0] ?? error.message;
     }
   });
+  view.querySelectorAll('[data-enable]').forEach((button) => button.addEventListener('click', async () => {
+    await api('POST', `/v1/webhook-endpoints/${encodeURIComponent(button.dataset.enable)}/enable`);
+    await webhooks(new URLSearchParams({ endpoint: button.dataset.enable }));
+  }));
+  view.querySelectorAll('[data-rotate]').forEach((button) => button.addEventListener('click', async () => {
+    if (!confirm(`Give ${button.dataset.rotate} a new signing secret? The old one keeps signing beside it for 24 hours.`)) return;
+    const rotated = await api('POST', `/v1/webhook-endpoints/${encodeURIComponent(button.dataset.rotate)}/rotate-secret`);
+    await webhooks(new URLSearchParams({ endpoint: rotated.id }));
+    showSecret(rotated.secret, 'the old secret also signs deliveries for 24 hours');
+  }));
   view.querySelectorAll('[data-delete]').forEach((button) => button.addEventListener('click', async () => {
     if (!confirm(`Delete endpoint ${button.dataset.delete} and its delivery log?`)) return;
     await api('DELETE', `/v1/webhook-endpoints/${encodeURIComponent(button.dataset.delete)}`);

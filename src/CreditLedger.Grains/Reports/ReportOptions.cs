@@ -18,8 +18,12 @@ public sealed class ReportOptions
     /// </summary>
     public int MaxBatchesPerTick { get; set; } = 100;
 
-    /// <summary>How often the grain looks for new entries once caught up (default 250 ms).</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// How often the grain looks for new entries once caught up (default 500 ms). Each fold writes one row per day,
+    /// customer and credit type it touches, so a longer interval folds more entries into each row: at 500 ms the
+    /// report trails the ledger by well under a second and costs a fraction of a row update per apply under load.
+    /// </summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How often each silo makes sure the reporting grain is running (default 5 s).</summary>
     public TimeSpan KeeperInterval { get; set; } = TimeSpan.FromSeconds(5);

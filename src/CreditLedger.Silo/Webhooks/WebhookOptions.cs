@@ -8,6 +8,9 @@ public sealed class WebhookOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "CreditLedger:Webhooks";
 
+    /// <summary>How long the secret replaced by a rotation keeps signing beside the new one.</summary>
+    public static readonly TimeSpan PreviousSecretLifetime = TimeSpan.FromHours(24);
+
     /// <summary>The default retry schedule: about three days.</summary>
     public const string DefaultRetrySchedule = "5s,30s,2m,5m,30m,2h,5h,10h,14h,20h,24h";
 
@@ -27,17 +30,26 @@ public sealed class WebhookOptions
     /// <summary>How long an endpoint has to answer with a 2xx (default 15 s).</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How often a dispatcher with nothing to do looks for new events (default 500 ms).</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>Failed attempts in a row after which an endpoint is failing and takes no first attempts (default 5).</summary>
+    public int FailingAfterAttempts { get; set; } = 5;
 
-    /// <summary>How long a claimed delivery stays with its dispatcher before another may retry it (default 1 minute).</summary>
-    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>How often an endpoint's delivery worker that has caught up looks for new events (default 100 ms).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Deliveries claimed at once (default 100).</summary>
-    public int BatchSize { get; set; } = 100;
+    /// <summary>How often a worker saves its endpoint's checkpoint and progress while it delivers (default 500 ms).</summary>
+    public TimeSpan SaveInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Deliveries in flight at once per dispatcher (default 16).</summary>
-    public int MaxConcurrency { get; set; } = 16;
+    /// <summary>How often every silo makes sure each endpoint that is not disabled has a running worker (default 5 s).</summary>
+    public TimeSpan KeeperInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Ledger entries a worker reads at once (default 500).</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// Deliveries in flight at once per endpoint (default 64). An endpoint starts with one and doubles after each
+    /// success up to this; a failure brings it back to one, so a dead endpoint is tried one event at a time.
+    /// </summary>
+    public int MaxInFlight { get; set; } = 64;
 
     /// <summary>The parsed retry schedule.</summary>
     /// <exception cref="FormatException">An entry is not a duration with a unit.</exception>
@@ -70,9 +82,11 @@ public sealed class WebhookOptions
     public void Validate()
     {
         _ = ParseRetrySchedule();
-        if (Timeout <= TimeSpan.Zero || PollInterval <= TimeSpan.Zero || Lease <= Timeout || BatchSize < 1 || MaxConcurrency < 1)
+        if (Timeout <= TimeSpan.Zero || PollInterval <= TimeSpan.Zero || SaveInterval <= TimeSpan.Zero || KeeperInterval <= TimeSpan.Zero
+            || BatchSize < 1 || MaxInFlight < 1 || FailingAfterAttempts < 1)
         {
-            throw new InvalidOperationException($"{SectionName}: Timeout, PollInterval, BatchSize and MaxConcurrency must be positive, and Lease longer than Timeout.");
+            throw new InvalidOperationException(
+                $"{SectionName}: Timeout, PollInterval, SaveInterval, KeeperInterval, BatchSize, MaxInFlight and FailingAfterAttempts must be positive.");
         }
     }
 }

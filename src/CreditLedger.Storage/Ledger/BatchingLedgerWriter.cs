@@ -6,16 +6,17 @@ using Npgsql;
 namespace CreditLedger.Storage.Ledger;
 
 /// <summary>
-/// Group commit: appends from many customers' grains share one PostgreSQL transaction, so the engine pays one
-/// commit (one fsync) for a whole batch instead of one per command. It is adaptive: a writer takes whatever is
-/// waiting when it is free, so a lone request commits at once and a busy engine commits many per transaction.
-/// A batch is first written in one round trip, one statement per table (<see cref="GroupCommitStatements"/>). When
-/// that meets a conflict (a version, invoice id or idempotency key another writer holds, or an invoice no longer
-/// pending), the transaction is rolled back and the batch is written again with each caller's appends inside their
-/// own savepoint, so the conflict rolls back that append alone and is reported to its caller alone; every other
-/// append in the batch commits. An append is answered only once its transaction has committed; if the commit fails
-/// or its outcome is unknown, every append of the batch gets the exception. A customer has at most one append in
-/// flight (its grain awaits each), so per-customer order is kept.
+/// The silo's one ledger writer, a group commit: appends from many customers' grains share one PostgreSQL
+/// transaction, so the engine pays one commit (one fsync) for a whole batch instead of one per command. It is
+/// adaptive: a writer loop takes whatever is waiting when it is free, up to <c>maxBatchSize</c> appends, so a lone
+/// request commits at once and a busy engine commits many per transaction. A batch is first written in one round
+/// trip, one statement per table (<see cref="GroupCommitStatements"/>). When that meets a conflict (a version,
+/// invoice id or idempotency key another writer holds, or an invoice no longer pending), the transaction is rolled
+/// back and the batch is written again with each caller's appends inside their own savepoint, so the conflict
+/// rolls back that caller alone and is reported to it alone; every other caller in the batch commits. A caller is
+/// answered only once its transaction has committed; if the commit fails or its outcome is unknown, every caller
+/// of the batch gets the exception. A customer has at most one caller in flight (its grain awaits each), so
+/// per-customer order is kept.
 /// </summary>
 public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
 {
@@ -26,8 +27,9 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
     private readonly EngineMetrics? _metrics;
 
     /// <summary>
-    /// Starts <paramref name="writers"/> writer loops taking up to <paramref name="maxBatchSize"/> appends per transaction;
-    /// each transaction's size and commit time go to <paramref name="metrics"/> when given.
+    /// Starts <paramref name="writers"/> writer loops taking up to <paramref name="maxBatchSize"/> appends per transaction
+    /// (a caller's appends are never split: one with more goes alone); each transaction's size and commit time go to
+    /// <paramref name="metrics"/> when given.
     /// </summary>
     public BatchingLedgerWriter(NpgsqlDataSource dataSource, int writers = 4, int maxBatchSize = 256, EngineMetrics? metrics = null)
     {
@@ -68,12 +70,23 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
-        var batch = new List<Pending>(_maxBatchSize);
-        while (await _queue.Reader.WaitToReadAsync())
+        var batch = new List<Pending>();
+        Pending? carried = null;
+        while (carried is not null || await _queue.Reader.WaitToReadAsync())
         {
-            while (batch.Count < _maxBatchSize && _queue.Reader.TryRead(out var pending))
+            // A caller that would take the batch past its size waits for the next one (a caller is never split).
+            var appends = 0;
+            while (appends < _maxBatchSize && (carried ?? (_queue.Reader.TryRead(out var read) ? read : null)) is { } pending)
             {
+                carried = null;
+                if (batch.Count > 0 && appends + pending.Appends.Count > _maxBatchSize)
+                {
+                    carried = pending;
+                    break;
+                }
+
                 batch.Add(pending);
+                appends += pending.Appends.Count;
             }
 
             if (batch.Count == 0)
@@ -99,7 +112,7 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
                 }
             }
 
-            _metrics?.LedgerCommitted(batch.Sum(pending => pending.Appends.Count), started, succeeded: failure is null);
+            _metrics?.LedgerCommitted(appends, started, succeeded: failure is null);
             for (var i = 0; i < batch.Count; i++)
             {
                 if (failure is null)
@@ -119,13 +132,13 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
 
     private async Task<AppendOutcome[]> CommitAsync(List<Pending> batch)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync();
-        var statements = new GroupCommitStatements(batch.Select(pending => pending.Appends));
+        var statements = new GroupCommitStatements(batch.SelectMany(pending => pending.Appends));
         if (statements.IsEmpty)
         {
             return Enumerable.Repeat(AppendOutcome.Committed, batch.Count).ToArray();
         }
 
+        await using var connection = await _dataSource.OpenConnectionAsync();
         await using (var transaction = await connection.BeginTransactionAsync())
         {
             await using var commands = new NpgsqlBatch(connection, transaction);
@@ -150,37 +163,40 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
             await transaction.RollbackAsync();
         }
 
-        return await CommitOneByOneAsync(connection, batch);
+        return await CommitCallerByCallerAsync(connection, batch);
     }
 
-    private static async Task<AppendOutcome[]> CommitOneByOneAsync(NpgsqlConnection connection, List<Pending> batch)
+    // The batch met a conflict: each caller's appends go in a savepoint of their own, written by the same statements,
+    // so that the conflict undoes only the caller that met it.
+    private static async Task<AppendOutcome[]> CommitCallerByCallerAsync(NpgsqlConnection connection, List<Pending> batch)
     {
         var outcomes = new AppendOutcome[batch.Count];
         await using var transaction = await connection.BeginTransactionAsync();
         for (var i = 0; i < batch.Count; i++)
         {
-            await using var commands = new NpgsqlBatch(connection, transaction);
-            commands.BatchCommands.Add(new NpgsqlBatchCommand("SAVEPOINT append"));
-            var invoiceUpdates = batch[i].Appends.Select(append => PostgresLedgerWriter.AddCommands(commands, append)).OfType<NpgsqlBatchCommand>().ToList();
-            if (commands.BatchCommands.Count == 1)
+            var statements = new GroupCommitStatements(batch[i].Appends);
+            if (statements.IsEmpty)
             {
                 outcomes[i] = AppendOutcome.Committed;
                 continue;
             }
 
+            await using var commands = new NpgsqlBatch(connection, transaction);
+            commands.BatchCommands.Add(new NpgsqlBatchCommand("SAVEPOINT append"));
+            statements.AddTo(commands);
             try
             {
                 await commands.ExecuteNonQueryAsync();
-                outcomes[i] = invoiceUpdates.Any(update => update.RecordsAffected == 0) ? AppendOutcome.VersionConflict : AppendOutcome.Committed;
+                outcomes[i] = statements.InvoiceUpdatesHeld ? AppendOutcome.Committed : AppendOutcome.VersionConflict;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {
-                outcomes[i] = PostgresLedgerWriter.OutcomeOf(e);
+                outcomes[i] = GroupCommitStatements.OutcomeOf(e);
             }
 
             if (outcomes[i] != AppendOutcome.Committed)
             {
-                // Only this append's statements are undone. Savepoints are not released: each append opens a new one
+                // Only this caller's statements are undone. Savepoints are not released: each caller opens a new one
                 // of the same name, and rolling back goes to the latest.
                 await using var rollback = new NpgsqlCommand("ROLLBACK TO SAVEPOINT append", connection, transaction);
                 await rollback.ExecuteNonQueryAsync();

@@ -5,23 +5,21 @@ using NpgsqlTypes;
 namespace CreditLedger.Storage.Ledger;
 
 /// <summary>
-/// The statements of a whole group commit: every append of the group in at most five statements, one per table,
-/// sent in one round trip. Each statement's SQL text is the same whatever the group's size (its rows travel as
-/// arrays), so PostgreSQL plans it once per connection. A unique violation fails the whole statement, so a group
-/// that meets one is rolled back and written again append by append (<see cref="BatchingLedgerWriter"/>).
+/// The ledger's SQL, the only place it is written: the appends of a group commit (or of one caller, when a group
+/// is written again caller by caller) in at most four statements, one per table and kind of write, sent in one
+/// round trip. Each statement's SQL text is the same whatever the number of rows (they travel as arrays), so
+/// PostgreSQL plans it once per connection. Entries carry their events in their own row: nothing else is written
+/// for them. A unique violation fails the whole statement, so a group that meets one is rolled back and written
+/// again caller by caller (<see cref="BatchingLedgerWriter"/>).
 /// </summary>
 internal sealed class GroupCommitStatements
 {
     private const string InsertEntries = """
         INSERT INTO ledger_entries (customer_id, seq, kind, grant_id, credit_type, amount, available_after, invoice_id,
-                                    reason, actor, source, request_id, idempotency_key, occurred_at, data)
+                                    reason, actor, source, request_id, idempotency_key, occurred_at, data, events, pending_after)
         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::numeric[], $8::text[],
-                             $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::jsonb[])
-        """;
-
-    private const string InsertOutbox = """
-        INSERT INTO outbox (event_id, customer_id, version, event_type, payload, occurred_at)
-        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::jsonb[], $6::timestamptz[])
+                             $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::jsonb[],
+                             $16::smallint[], $17::numeric[])
         """;
 
     private const string InsertInvoices = """
@@ -42,20 +40,18 @@ internal sealed class GroupCommitStatements
         """;
 
     private readonly List<(string CustomerId, LedgerEntry Entry)> _entries = [];
-    private readonly List<(string CustomerId, OutboxMessage Message)> _outbox = [];
     private readonly List<(string CustomerId, Invoice Invoice)> _invoiceInserts = [];
     private readonly List<(string CustomerId, Invoice Invoice, long Version, DateTimeOffset At)> _invoiceUpdates = [];
     private readonly List<(string CustomerId, IdempotencyRecord Record)> _idempotency = [];
     private NpgsqlBatchCommand? _update;
 
     /// <summary>Gathers the rows of <paramref name="appends"/>.</summary>
-    public GroupCommitStatements(IEnumerable<IReadOnlyList<LedgerAppend>> appends)
+    public GroupCommitStatements(IEnumerable<LedgerAppend> appends)
     {
-        foreach (var append in appends.SelectMany(group => group))
+        foreach (var append in appends)
         {
             var customerId = append.CustomerId.Value;
             _entries.AddRange(append.Entries.Select(entry => (customerId, entry)));
-            _outbox.AddRange(append.Outbox.Select(message => (customerId, message)));
             if (append.Invoice is { } invoice && append.InvoiceWrite == InvoiceWrite.Insert)
             {
                 _invoiceInserts.Add((customerId, invoice));
@@ -75,7 +71,7 @@ internal sealed class GroupCommitStatements
     }
 
     /// <summary>True when the group writes nothing (every append was empty).</summary>
-    public bool IsEmpty => _entries.Count == 0 && _outbox.Count == 0 && _invoiceInserts.Count == 0
+    public bool IsEmpty => _entries.Count == 0 && _invoiceInserts.Count == 0
         && _invoiceUpdates.Count == 0 && _idempotency.Count == 0;
 
     /// <summary>
@@ -105,19 +101,9 @@ internal sealed class GroupCommitStatements
                 Column(_entries, r => r.Entry.Provenance.RequestId, NpgsqlDbType.Text),
                 Column(_entries, r => r.Entry.Provenance.IdempotencyKey, NpgsqlDbType.Text),
                 Column(_entries, r => r.Entry.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz),
-                Column(_entries, r => LedgerJson.EntryData(r.Entry), NpgsqlDbType.Jsonb)));
-        }
-
-        if (_outbox.Count > 0)
-        {
-            batch.BatchCommands.Add(Statement(
-                InsertOutbox,
-                Column(_outbox, r => r.Message.EventId, NpgsqlDbType.Text),
-                Column(_outbox, r => r.CustomerId, NpgsqlDbType.Text),
-                Column(_outbox, r => r.Message.Version, NpgsqlDbType.Bigint),
-                Column(_outbox, r => r.Message.EventType, NpgsqlDbType.Text),
-                Column(_outbox, r => r.Message.Payload, NpgsqlDbType.Jsonb),
-                Column(_outbox, r => r.Message.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz)));
+                Column(_entries, r => LedgerJson.EntryData(r.Entry), NpgsqlDbType.Jsonb),
+                Column(_entries, r => (short)r.Entry.Events, NpgsqlDbType.Smallint),
+                Column(_entries, r => r.Entry.PendingAfter, NpgsqlDbType.Numeric)));
         }
 
         if (_invoiceInserts.Count > 0)
@@ -157,6 +143,21 @@ internal sealed class GroupCommitStatements
                 Column(_idempotency, r => r.Record.Response, NpgsqlDbType.Jsonb),
                 Column(_idempotency, r => r.Record.Version, NpgsqlDbType.Bigint)));
         }
+    }
+
+    /// <summary>
+    /// What a unique violation met while writing these statements means: which key another writer already holds.
+    /// Nothing of the transaction stands.
+    /// </summary>
+    public static AppendOutcome OutcomeOf(PostgresException violation)
+    {
+        ArgumentNullException.ThrowIfNull(violation);
+        return violation.ConstraintName switch
+        {
+            "invoices_pkey" => AppendOutcome.InvoiceExists,
+            "idempotency_records_pkey" => AppendOutcome.IdempotencyKeyExists,
+            _ => AppendOutcome.VersionConflict,
+        };
     }
 
     private static NpgsqlParameter Column<TRow, TValue>(List<TRow> rows, Func<TRow, TValue> value, NpgsqlDbType elementType)

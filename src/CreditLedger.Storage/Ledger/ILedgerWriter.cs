@@ -1,7 +1,7 @@
 namespace CreditLedger.Storage.Ledger;
 
 /// <summary>
-/// Appends one customer's command durably: its ledger entries, the outbox rows of their events, the invoice
+/// Appends one customer's command durably: its ledger entries (which carry the events they cause), the invoice
 /// change and the idempotency record, all or nothing. An implementation may group many customers' appends
 /// into one transaction, but must keep each customer's appends in order and answer each one separately.
 /// Infrastructure failures (the database is down, the outcome of a commit is unknown) surface as exceptions;

@@ -4,15 +4,13 @@ namespace CreditLedger.Storage.Ledger;
 
 /// <summary>One command's writes for one customer, appended in one transaction.</summary>
 /// <param name="CustomerId">The customer.</param>
-/// <param name="Entries">The entries, numbered consecutively after the customer's version.</param>
-/// <param name="Outbox">The events the entries cause.</param>
+/// <param name="Entries">The entries, numbered consecutively after the customer's version, each with the events it causes.</param>
 /// <param name="InvoiceWrite">Whether the invoice is inserted (an apply) or moved from pending (pay, void).</param>
 /// <param name="Invoice">The invoice as it is after the command.</param>
 /// <param name="Idempotency">The answer to remember under the caller's idempotency key, if it sent one.</param>
 public sealed record LedgerAppend(
     CustomerId CustomerId,
     IReadOnlyList<LedgerEntry> Entries,
-    IReadOnlyList<OutboxMessage> Outbox,
     InvoiceWrite InvoiceWrite,
     Invoice? Invoice,
     IdempotencyRecord? Idempotency);

@@ -7,18 +7,23 @@ namespace CreditLedger.Storage.Ledger;
 
 /// <summary>
 /// The JSON the ledger stores beside its columns: an entry's extra data (a new grant's terms, a paid entry's
-/// consumed amount) and an invoice's lines and applications. Amounts are JSON numbers written exactly.
+/// consumed amount, the threshold a low-balance event crossed) and an invoice's lines and applications. Amounts are JSON numbers written exactly.
 /// </summary>
 internal static class LedgerJson
 {
     public static string EntryData(LedgerEntry entry) => entry.Kind switch
     {
         EntryKind.Granted when entry.Grant is { } terms => JsonSerializer.Serialize(
-            new GrantData(terms.Priority, CategoryName(terms.Category), terms.EffectiveAt.ToUniversalTime(), terms.ExpiresAt?.ToUniversalTime(), null),
+            new GrantData(terms.Priority, CategoryName(terms.Category), terms.EffectiveAt.ToUniversalTime(), terms.ExpiresAt?.ToUniversalTime(), null, entry.Threshold),
             LedgerJsonContext.Default.GrantData),
-        EntryKind.Paid => JsonSerializer.Serialize(new GrantData(null, null, null, null, entry.Consumed), LedgerJsonContext.Default.GrantData),
+        EntryKind.Paid => JsonSerializer.Serialize(new GrantData(null, null, null, null, entry.Consumed, entry.Threshold), LedgerJsonContext.Default.GrantData),
+        _ when entry.Threshold is { } threshold => JsonSerializer.Serialize(new GrantData(null, null, null, null, null, threshold), LedgerJsonContext.Default.GrantData),
         _ => "{}",
     };
+
+    /// <summary>The threshold a balance_low entry crossed, from its data.</summary>
+    public static decimal? ReadThreshold(string json) =>
+        (JsonSerializer.Deserialize(json, LedgerJsonContext.Default.GrantData) ?? throw new InvalidDataException("Ledger entry data is null.")).Threshold;
 
     public static (GrantTerms? Terms, decimal Consumed) ReadEntryData(EntryKind kind, string grantId, CreditType creditType, decimal amount, string json)
     {
@@ -73,7 +78,8 @@ internal sealed record GrantData(
     [property: JsonPropertyName("category")] string? Category,
     [property: JsonPropertyName("effectiveAt")] DateTimeOffset? EffectiveAt,
     [property: JsonPropertyName("expiresAt")] DateTimeOffset? ExpiresAt,
-    [property: JsonPropertyName("consumed")] decimal? Consumed);
+    [property: JsonPropertyName("consumed")] decimal? Consumed,
+    [property: JsonPropertyName("threshold")] decimal? Threshold);
 
 internal sealed record LineData(
     [property: JsonPropertyName("creditType")] string CreditType,

@@ -235,7 +235,8 @@ public sealed class LedgerQueries(NpgsqlDataSource dataSource)
         reader.GetInt64(4),
         reader.GetFieldValue<DateTimeOffset>(5));
 
-    private static LedgerEntry ReadEntry(NpgsqlDataReader reader)
+    /// <summary>An entry from columns 0 to 13 in the order of <c>EntryColumns</c>.</summary>
+    internal static LedgerEntry ReadEntry(NpgsqlDataReader reader)
     {
         var kind = LedgerJson.ParseKind(reader.GetString(1));
         var grantId = reader.GetString(2);

@@ -6,11 +6,16 @@ namespace CreditLedger.Storage.Reports;
 
 /// <summary>
 /// The credits report in PostgreSQL: <see cref="AggregateNextBatchAsync"/> folds the next committed ledger entries
-/// into the aggregates and moves the checkpoint in one transaction (exactly once, whatever crashes), and
+/// into the aggregates (one row per UTC day, customer and credit type) and moves the checkpoint in one transaction
+/// (exactly once, whatever crashes), and
 /// <see cref="QueryAsync"/> reads the aggregates back by credit type, customer or day.
 /// </summary>
 public sealed class ReportStore(NpgsqlDataSource dataSource)
 {
+    // One upsert per day, customer and credit type of the batch. The row of a key's latest day in the batch takes
+    // the available balance after the key's latest entry and becomes the key's latest row; the row that was latest
+    // before, on an earlier day, stops being it. Entries of one customer fold in version order and their days never
+    // go back, so a key's latest row is always its latest day's.
     private const string Aggregate = """
         WITH batch AS (
             SELECT tx_id, customer_id, seq, kind, credit_type, amount, available_after,
@@ -19,26 +24,33 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
             WHERE (tx_id, customer_id, seq) > ($1::xid8, $2, $3) AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
             ORDER BY tx_id, customer_id, seq
             LIMIT $4
-        ), daily AS (
-            INSERT INTO report_daily AS r (day, customer_id, credit_type, granted, applied, consumed, reinstated, expired, voided)
+        ), keys AS (
             SELECT day, customer_id, credit_type,
-                   coalesce(sum(amount) FILTER (WHERE kind = 'granted'), 0),
-                   coalesce(-sum(amount) FILTER (WHERE kind = 'applied'), 0),
-                   coalesce(sum(consumed) FILTER (WHERE kind = 'paid'), 0),
-                   coalesce(sum(amount) FILTER (WHERE kind = 'reinstated'), 0),
-                   coalesce(-sum(amount) FILTER (WHERE kind = 'expired'), 0),
-                   coalesce(-sum(amount) FILTER (WHERE kind = 'voided'), 0)
+                   coalesce(sum(amount) FILTER (WHERE kind = 'granted'), 0) AS granted,
+                   coalesce(-sum(amount) FILTER (WHERE kind = 'applied'), 0) AS applied,
+                   coalesce(sum(consumed) FILTER (WHERE kind = 'paid'), 0) AS consumed,
+                   coalesce(sum(amount) FILTER (WHERE kind = 'reinstated'), 0) AS reinstated,
+                   coalesce(-sum(amount) FILTER (WHERE kind = 'expired'), 0) AS expired,
+                   coalesce(-sum(amount) FILTER (WHERE kind = 'voided'), 0) AS voided,
+                   (array_agg(available_after ORDER BY seq DESC))[1] AS available,
+                   max(seq) AS version
             FROM batch GROUP BY day, customer_id, credit_type
+        ), ranked AS (
+            SELECT *, day = max(day) OVER (PARTITION BY customer_id, credit_type) AS latest,
+                   min(day) OVER (PARTITION BY customer_id, credit_type) AS first_day
+            FROM keys
+        ), superseded AS (
+            UPDATE report_daily r SET latest = false
+            FROM ranked k
+            WHERE k.latest AND r.customer_id = k.customer_id AND r.credit_type = k.credit_type AND r.latest AND r.day < k.first_day
+        ), folded AS (
+            INSERT INTO report_daily AS r (day, customer_id, credit_type, granted, applied, consumed, reinstated, expired, voided, available, version, latest)
+            SELECT day, customer_id, credit_type, granted, applied, consumed, reinstated, expired, voided, available, version, latest FROM ranked
             ON CONFLICT (day, customer_id, credit_type) DO UPDATE SET
                 granted = r.granted + EXCLUDED.granted, applied = r.applied + EXCLUDED.applied,
                 consumed = r.consumed + EXCLUDED.consumed, reinstated = r.reinstated + EXCLUDED.reinstated,
-                expired = r.expired + EXCLUDED.expired, voided = r.voided + EXCLUDED.voided
-        ), balances AS (
-            INSERT INTO report_balances AS b (customer_id, credit_type, available, version)
-            SELECT DISTINCT ON (customer_id, credit_type) customer_id, credit_type, available_after, seq
-            FROM batch ORDER BY customer_id, credit_type, seq DESC
-            ON CONFLICT (customer_id, credit_type) DO UPDATE SET available = EXCLUDED.available, version = EXCLUDED.version
-            WHERE b.version < EXCLUDED.version
+                expired = r.expired + EXCLUDED.expired, voided = r.voided + EXCLUDED.voided,
+                available = EXCLUDED.available, version = EXCLUDED.version, latest = EXCLUDED.latest
         ), last AS (
             SELECT tx_id, customer_id, seq FROM batch ORDER BY tx_id DESC, customer_id DESC, seq DESC LIMIT 1
         ), moved AS (
@@ -137,7 +149,7 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
                           sum(reinstated) AS reinstated, sum(expired) AS expired, sum(voided) AS voided
                    FROM report_daily WHERE day BETWEEN $1 AND $2{filters} GROUP BY {keys}
                ), available AS (
-                   SELECT {keys}, sum(available) AS available FROM report_balances WHERE true{filters} GROUP BY {keys}
+                   SELECT {keys}, sum(available) AS available FROM report_daily WHERE latest{filters} GROUP BY {keys}
                )
                SELECT {(query.GroupBy == ReportGrouping.Customer ? "customer_id" : "NULL::text")}, NULL::date, credit_type,
                       coalesce(f.granted, 0), coalesce(f.applied, 0), coalesce(f.consumed, 0), coalesce(f.reinstated, 0),

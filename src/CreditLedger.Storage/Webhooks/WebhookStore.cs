@@ -1,24 +1,30 @@
+using CreditLedger.Domain;
+using CreditLedger.Storage.Ledger;
 using Npgsql;
 
 namespace CreditLedger.Storage.Webhooks;
 
 /// <summary>
-/// Webhook endpoints and deliveries in PostgreSQL. Events reach endpoints in two steps, both safe with any number
-/// of dispatchers at once: <see cref="FanOutAsync"/> turns new outbox rows into one delivery per subscribed
-/// endpoint, and <see cref="ClaimAsync"/> leases due deliveries (<c>FOR UPDATE SKIP LOCKED</c>) so that each is
-/// attempted by one dispatcher at a time; a lease that expires (its dispatcher died) makes the delivery due again.
+/// Webhook endpoints, their progress through the ledger and the deliveries that needed a retry, in PostgreSQL.
+/// Events are not stored apart from the ledger: each entry carries the events it causes, and an endpoint follows the
+/// ledger in commit order from its checkpoint (<see cref="ReadFeedAsync"/>). A delivery row exists only for an
+/// event whose first attempt failed; a healthy endpoint costs one checkpoint update per save, not a row per event.
 /// </summary>
 public sealed class WebhookStore(NpgsqlDataSource dataSource)
 {
-    private const string EndpointColumns = "endpoint_id, url, description, events, status, created_at, disabled_at, failing_since";
+    private const string EndpointColumns =
+        "endpoint_id, url, description, events, status, created_at, disabled_at, failing_since, last_delivered_event_id, last_delivered_at, events_delivered, previous_secret_expires_at";
 
-    /// <summary>Creates an endpoint.</summary>
+    /// <summary>Creates an endpoint. It receives the events recorded from now on.</summary>
     public async Task<WebhookEndpointRecord> CreateEndpointAsync(
         string endpointId, string url, string description, IReadOnlyList<string> events, string secret, CancellationToken cancellationToken = default)
     {
+        // Every transaction below the snapshot's xmin has ended: the checkpoint starts before the ones still running,
+        // and deliver_from skips what they recorded before this instant.
         await using var command = dataSource.CreateCommand($"""
-            INSERT INTO webhook_endpoints (endpoint_id, url, description, events, secret, status, created_at)
-            VALUES ($1, $2, $3, $4, $5, 'enabled', now()) RETURNING {EndpointColumns}
+            INSERT INTO webhook_endpoints (endpoint_id, url, description, events, secret, status, created_at, deliver_from,
+                                           checkpoint_tx_id, checkpoint_customer_id, checkpoint_seq)
+            VALUES ($1, $2, $3, $4, $5, 'healthy', now(), now(), pg_snapshot_xmin(pg_current_snapshot()), '', 0) RETURNING {EndpointColumns}
             """);
         Add(command, endpointId, url, description, events.ToArray(), secret);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -41,6 +47,20 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
         return endpoints;
     }
 
+    /// <summary>The ids of the endpoints that are not disabled: those a delivery worker runs for.</summary>
+    public async Task<IReadOnlyList<string>> ActiveEndpointIdsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT endpoint_id FROM webhook_endpoints WHERE status <> 'disabled' ORDER BY endpoint_id");
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
     /// <summary>One endpoint, if it exists.</summary>
     public async Task<WebhookEndpointRecord?> FindEndpointAsync(string endpointId, CancellationToken cancellationToken = default)
     {
@@ -48,6 +68,30 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
         Add(command, endpointId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadEndpoint(reader) : null;
+    }
+
+    /// <summary>An endpoint with its secrets and checkpoint, as its delivery worker needs it; null if it does not exist.</summary>
+    public async Task<EndpointState?> LoadStateAsync(string endpointId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {EndpointColumns}, secret, CASE WHEN previous_secret_expires_at > now() THEN previous_secret END,
+                   checkpoint_tx_id::text, checkpoint_customer_id, checkpoint_seq, deliver_from, consecutive_failures
+            FROM webhook_endpoints WHERE endpoint_id = $1
+            """);
+        Add(command, endpointId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new EndpointState(
+            ReadEndpoint(reader),
+            reader.GetString(12),
+            reader.IsDBNull(13) ? null : reader.GetString(13),
+            new FeedPosition(reader.GetString(14), reader.GetString(15), reader.GetInt64(16)),
+            NullableTime(reader, 17),
+            reader.GetInt32(18));
     }
 
     /// <summary>Deletes an endpoint and its deliveries. Returns whether it existed.</summary>
@@ -58,14 +102,266 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
-    /// <summary>An endpoint's deliveries, newest first, before <paramref name="beforeDeliveryId"/>, each with its attempts.</summary>
+    /// <summary>
+    /// Makes an endpoint healthy again, with its pending deliveries due at once. With <paramref name="from"/> it
+    /// replays: its checkpoint moves to the first entry recorded at <paramref name="from"/> (never before its
+    /// creation) and events recorded earlier are skipped. Returns the endpoint, or null if it does not exist.
+    /// </summary>
+    public async Task<WebhookEndpointRecord?> EnableAsync(string endpointId, DateTimeOffset? from, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var update = new NpgsqlCommand(
+            """
+            UPDATE webhook_endpoints SET status = 'healthy', disabled_at = NULL, failing_since = NULL, consecutive_failures = 0
+            WHERE endpoint_id = $1
+            """,
+            connection,
+            transaction))
+        {
+            Add(update, endpointId);
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return null;
+            }
+        }
+
+        await using (var due = new NpgsqlCommand(
+            "UPDATE webhook_deliveries SET next_attempt_at = now() WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at > now()", connection, transaction))
+        {
+            Add(due, endpointId);
+            await due.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (from is { } instant)
+        {
+            // Entries are recorded in roughly commit order; a minute of margin covers transactions that started
+            // before the instant and committed after it, and deliver_from skips what the margin adds.
+            await using var replay = new NpgsqlCommand(
+                """
+                WITH target AS (SELECT endpoint_id, greatest($2::timestamptz, created_at) AS from_at FROM webhook_endpoints WHERE endpoint_id = $1)
+                UPDATE webhook_endpoints w
+                SET deliver_from = t.from_at,
+                    checkpoint_customer_id = '', checkpoint_seq = 0,
+                    checkpoint_tx_id = coalesce(
+                        (SELECT min(e.tx_id) FROM ledger_entries e WHERE e.recorded_at >= t.from_at - interval '1 minute'),
+                        pg_snapshot_xmin(pg_current_snapshot()))
+                FROM target t WHERE w.endpoint_id = t.endpoint_id
+                """,
+                connection,
+                transaction);
+            Add(replay, endpointId, instant.ToUniversalTime());
+            await replay.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return await FindEndpointAsync(endpointId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives an endpoint <paramref name="secret"/>; the one it replaces keeps signing beside it for
+    /// <paramref name="overlap"/>. Returns the endpoint, or null if it does not exist.
+    /// </summary>
+    public async Task<WebhookEndpointRecord?> RotateSecretAsync(string endpointId, string secret, TimeSpan overlap, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = now() + $3, secret = $2
+            WHERE endpoint_id = $1 RETURNING {EndpointColumns}
+            """);
+        Add(command, endpointId, secret, overlap);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadEndpoint(reader) : null;
+    }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> committed ledger entries after <paramref name="after"/>, in commit order: only
+    /// entries whose transaction is below the oldest one still running, so that none can later appear behind a
+    /// position already passed. Voided and expired entries come with their grant's terms.
+    /// </summary>
+    public async Task<IReadOnlyList<FeedEntry>> ReadFeedAsync(FeedPosition after, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        await using var command = dataSource.CreateCommand("""
+            SELECT e.seq, e.kind, e.grant_id, e.credit_type, e.amount, e.available_after, e.invoice_id, e.reason, e.actor, e.source,
+                   e.request_id, e.idempotency_key, e.occurred_at, e.data::text,
+                   e.tx_id::text, e.customer_id, e.events, e.pending_after, e.recorded_at, g.amount, g.data::text
+            FROM ledger_entries e
+            LEFT JOIN LATERAL (
+                SELECT g.amount, g.data FROM ledger_entries g
+                WHERE e.kind IN ('voided', 'expired') AND e.events IS NOT NULL
+                  AND g.customer_id = e.customer_id AND g.grant_id = e.grant_id AND g.kind = 'granted'
+            ) g ON true
+            WHERE (e.tx_id, e.customer_id, e.seq) > ($1::xid8, $2, $3) AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY e.tx_id, e.customer_id, e.seq
+            LIMIT $4
+            """);
+        Add(command, after.TxId, after.CustomerId, after.Seq, limit);
+        var entries = new List<FeedEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(ReadFeedEntry(reader));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Saves a delivery worker's progress: one update, however many events it covers.</summary>
+    public async Task SaveProgressAsync(string endpointId, EndpointProgress progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        await using var command = dataSource.CreateCommand("""
+            UPDATE webhook_endpoints
+            SET checkpoint_tx_id = $2::xid8, checkpoint_customer_id = $3, checkpoint_seq = $4,
+                events_delivered = events_delivered + $5,
+                last_delivered_event_id = coalesce($6, last_delivered_event_id),
+                last_delivered_at = coalesce($7, last_delivered_at),
+                consecutive_failures = $8
+            WHERE endpoint_id = $1
+            """);
+        Add(
+            command,
+            endpointId,
+            progress.Checkpoint.TxId,
+            progress.Checkpoint.CustomerId,
+            progress.Checkpoint.Seq,
+            progress.Delivered,
+            (object?)progress.LastDeliveredEventId ?? DBNull.Value,
+            (object?)progress.LastDeliveredAt?.ToUniversalTime() ?? DBNull.Value,
+            progress.ConsecutiveFailures);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Records the failed first attempt of an event: the delivery (with the body, so that retries need not render it
+    /// again) due after <paramref name="retryAfter"/>, or failed for good when there is none, and its attempt.
+    /// </summary>
+    public async Task RecordFirstFailureAsync(
+        string endpointId, string eventId, string eventType, string payload, AttemptOutcome outcome, TimeSpan? retryAfter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        await using var command = dataSource.CreateCommand("""
+            WITH delivery AS (
+                INSERT INTO webhook_deliveries (endpoint_id, event_id, event_type, payload, status, attempts, next_attempt_at, created_at)
+                VALUES ($1, $2, $3, $4::jsonb, CASE WHEN $9::interval IS NULL THEN 'failed' ELSE 'pending' END, 1, now() + $9::interval, $5)
+                ON CONFLICT (endpoint_id, event_id) DO NOTHING
+                RETURNING delivery_id
+            )
+            INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, error, duration_ms, next_retry_at)
+            SELECT delivery_id, 1, $5, $6, $7, $8, now() + $9::interval FROM delivery
+            """);
+        Add(
+            command,
+            endpointId,
+            eventId,
+            eventType,
+            payload,
+            outcome.AttemptedAt.ToUniversalTime(),
+            (object?)outcome.StatusCode ?? DBNull.Value,
+            (object?)outcome.Error ?? DBNull.Value,
+            DurationMs(outcome),
+            (object?)retryAfter ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The endpoint's pending deliveries that are due, oldest first; with <paramref name="oldestOnly"/>, only its
+    /// oldest pending delivery, due or not (the probe of a failing endpoint).
+    /// </summary>
+    public async Task<IReadOnlyList<DueDelivery>> PendingDeliveriesAsync(string endpointId, bool oldestOnly, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT delivery_id, event_id, event_type, payload::text, attempts, next_attempt_at
+            FROM webhook_deliveries
+            WHERE endpoint_id = $1 AND status = 'pending'{(oldestOnly ? string.Empty : " AND next_attempt_at <= now()")}
+            ORDER BY {(oldestOnly ? "delivery_id" : "next_attempt_at")} LIMIT $2
+            """);
+        Add(command, endpointId, oldestOnly ? 1 : limit);
+        var due = new List<DueDelivery>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            due.Add(new DueDelivery(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4), reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+
+        return due;
+    }
+
+    /// <summary>
+    /// Records a retry: on success the delivery is done; on failure it is due again after
+    /// <paramref name="retryAfter"/>, or failed for good when there is none.
+    /// </summary>
+    public async Task RecordRetryAsync(DueDelivery delivery, AttemptOutcome outcome, TimeSpan? retryAfter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        ArgumentNullException.ThrowIfNull(outcome);
+        var retry = outcome.Succeeded ? null : retryAfter;
+        await using var command = dataSource.CreateCommand("""
+            WITH delivery AS (
+                UPDATE webhook_deliveries
+                SET attempts = $2,
+                    status = CASE WHEN $3 THEN 'succeeded' WHEN $4::interval IS NULL THEN 'failed' ELSE 'pending' END,
+                    next_attempt_at = CASE WHEN $3 OR $4::interval IS NULL THEN NULL ELSE now() + $4::interval END
+                WHERE delivery_id = $1 AND attempts = $2 - 1
+                RETURNING delivery_id
+            )
+            INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, error, duration_ms, next_retry_at)
+            SELECT delivery_id, $2, $5, $6, $7, $8, now() + $4::interval FROM delivery
+            """);
+        Add(
+            command,
+            delivery.DeliveryId,
+            delivery.Attempts + 1,
+            outcome.Succeeded,
+            (object?)retry ?? DBNull.Value,
+            outcome.AttemptedAt.ToUniversalTime(),
+            (object?)outcome.StatusCode ?? DBNull.Value,
+            (object?)outcome.Error ?? DBNull.Value,
+            DurationMs(outcome));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Marks an endpoint failing (no first attempts until a probe succeeds).</summary>
+    public Task MarkFailingAsync(string endpointId, int consecutiveFailures, CancellationToken cancellationToken = default) => ExecuteAsync(
+        """
+        UPDATE webhook_endpoints SET status = 'failing', failing_since = coalesce(failing_since, now()), consecutive_failures = $2
+        WHERE endpoint_id = $1 AND status = 'healthy'
+        """,
+        cancellationToken,
+        endpointId,
+        consecutiveFailures);
+
+    /// <summary>Marks a failing endpoint healthy after a successful probe; its pending deliveries are due at once.</summary>
+    public Task MarkHealthyAsync(string endpointId, CancellationToken cancellationToken = default) => ExecuteAsync(
+        """
+        WITH healthy AS (
+            UPDATE webhook_endpoints SET status = 'healthy', failing_since = NULL, consecutive_failures = 0
+            WHERE endpoint_id = $1 AND status = 'failing' RETURNING endpoint_id
+        )
+        UPDATE webhook_deliveries d SET next_attempt_at = now()
+        FROM healthy h WHERE d.endpoint_id = h.endpoint_id AND d.status = 'pending' AND d.next_attempt_at > now()
+        """,
+        cancellationToken,
+        endpointId);
+
+    /// <summary>Disables an endpoint that has been failing for at least <paramref name="window"/>. Returns whether it did.</summary>
+    public async Task<bool> DisableIfFailingSinceAsync(string endpointId, TimeSpan window, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE webhook_endpoints SET status = 'disabled', disabled_at = now()
+            WHERE endpoint_id = $1 AND status = 'failing' AND failing_since <= now() - $2
+            """);
+        Add(command, endpointId, window);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>An endpoint's deliveries that needed a retry, newest first, before <paramref name="beforeDeliveryId"/>, each with its attempts.</summary>
     public async Task<IReadOnlyList<DeliveryRecord>> ListDeliveriesAsync(string endpointId, long? beforeDeliveryId, int limit, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT d.delivery_id, d.event_id, o.event_type, d.status, d.attempts, d.next_attempt_at, d.created_at,
+            SELECT d.delivery_id, d.event_id, d.event_type, d.status, d.attempts, d.next_attempt_at, d.created_at,
                    a.attempt, a.attempted_at, a.status_code, a.error, a.duration_ms, a.next_retry_at
             FROM (SELECT * FROM webhook_deliveries WHERE endpoint_id = $1 AND delivery_id < $2 ORDER BY delivery_id DESC LIMIT $3) d
-            JOIN outbox o ON o.event_id = d.event_id
             LEFT JOIN webhook_attempts a ON a.delivery_id = d.delivery_id
             ORDER BY d.delivery_id DESC, a.attempt
             """);
@@ -97,112 +393,42 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
         return deliveries.Select(d => d.Delivery with { AttemptLog = d.Attempts }).ToList();
     }
 
-    /// <summary>
-    /// Turns up to <paramref name="batchSize"/> new outbox rows into deliveries, one per enabled endpoint that
-    /// subscribes to the event's type, and marks the rows dispatched. Returns how many rows it took.
-    /// </summary>
-    public async Task<int> FanOutAsync(int batchSize, CancellationToken cancellationToken = default)
+    /// <summary>How many deliveries of an endpoint exist, by status (for operators and tests of the row budget).</summary>
+    public async Task<long> CountDeliveriesAsync(string endpointId, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
-            WITH claimed AS (
-                SELECT event_id, event_type FROM outbox WHERE dispatched_at IS NULL
-                ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED
-            ), fanned AS (
-                INSERT INTO webhook_deliveries (endpoint_id, event_id, status, next_attempt_at)
-                SELECT e.endpoint_id, c.event_id, 'pending', now()
-                FROM claimed c
-                JOIN webhook_endpoints e ON e.status = 'enabled' AND (cardinality(e.events) = 0 OR c.event_type = ANY (e.events))
-                ON CONFLICT (endpoint_id, event_id) DO NOTHING
-            )
-            UPDATE outbox o SET dispatched_at = now() FROM claimed c WHERE o.event_id = c.event_id
-            """);
-        Add(command, batchSize);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $1");
+        Add(command, endpointId);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>Leases up to <paramref name="batchSize"/> due deliveries of enabled endpoints for <paramref name="lease"/>.</summary>
-    public async Task<IReadOnlyList<DueDelivery>> ClaimAsync(int batchSize, TimeSpan lease, CancellationToken cancellationToken = default)
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params object[] values)
     {
-        await using var command = dataSource.CreateCommand("""
-            UPDATE webhook_deliveries d SET leased_until = now() + $2
-            FROM (
-                SELECT d2.delivery_id FROM webhook_deliveries d2
-                JOIN webhook_endpoints e2 ON e2.endpoint_id = d2.endpoint_id AND e2.status = 'enabled'
-                WHERE d2.status = 'pending' AND d2.next_attempt_at <= now() AND (d2.leased_until IS NULL OR d2.leased_until < now())
-                ORDER BY d2.next_attempt_at LIMIT $1
-                FOR UPDATE OF d2 SKIP LOCKED
-            ) c, webhook_endpoints e, outbox o
-            WHERE d.delivery_id = c.delivery_id AND e.endpoint_id = d.endpoint_id AND o.event_id = d.event_id
-            RETURNING d.delivery_id, e.endpoint_id, e.url, e.secret, o.event_id, o.event_type, o.payload::text, d.attempts
-            """);
-        Add(command, batchSize, lease);
-        var due = new List<DueDelivery>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            due.Add(new DueDelivery(
-                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetInt32(7)));
-        }
-
-        return due;
+        await using var command = dataSource.CreateCommand(sql);
+        Add(command, values);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// Records an attempt: on success the delivery is done and the endpoint no longer failing; on failure it is
-    /// due again after the retry wait, or failed for good when there is none, and an endpoint that has failed for
-    /// at least <paramref name="disableAfter"/> when a delivery gives up is disabled.
-    /// </summary>
-    public async Task RecordAsync(AttemptOutcome outcome, TimeSpan disableAfter, CancellationToken cancellationToken = default)
+    private static int DurationMs(AttemptOutcome outcome) => (int)Math.Min(int.MaxValue, outcome.Duration.TotalMilliseconds);
+
+    private static FeedEntry ReadFeedEntry(NpgsqlDataReader reader)
     {
-        ArgumentNullException.ThrowIfNull(outcome);
-        var delivery = outcome.Delivery;
-        var attempt = delivery.Attempts + 1;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var retryAfter = outcome.Succeeded ? null : outcome.RetryAfter;
-        batch.BatchCommands.Add(BatchCommand(
-            """
-            UPDATE webhook_deliveries
-            SET attempts = $2, leased_until = NULL,
-                status = CASE WHEN $3 THEN 'succeeded' WHEN $4::interval IS NULL THEN 'failed' ELSE 'pending' END,
-                next_attempt_at = CASE WHEN $3 OR $4::interval IS NULL THEN NULL ELSE now() + $4::interval END
-            WHERE delivery_id = $1
-            """,
-            delivery.DeliveryId, attempt, outcome.Succeeded, (object?)retryAfter ?? DBNull.Value));
-        batch.BatchCommands.Add(BatchCommand(
-            """
-            INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, error, duration_ms, next_retry_at)
-            VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7::interval IS NULL THEN NULL ELSE now() + $7::interval END)
-            ON CONFLICT (delivery_id, attempt) DO NOTHING
-            """,
-            delivery.DeliveryId,
-            attempt,
-            outcome.AttemptedAt.ToUniversalTime(),
-            (object?)outcome.StatusCode ?? DBNull.Value,
-            (object?)outcome.Error ?? DBNull.Value,
-            (int)Math.Min(int.MaxValue, outcome.Duration.TotalMilliseconds),
-            (object?)retryAfter ?? DBNull.Value));
-        if (outcome.Succeeded)
+        // Columns 0 to 13 are the entry as the ledger's reads have it; the feed's own follow.
+        var entry = LedgerQueries.ReadEntry(reader);
+        var customerId = CustomerId.Parse(reader.GetString(15));
+        var events = reader.IsDBNull(16) ? EntryEvents.None : (EntryEvents)reader.GetInt16(16);
+        entry = entry with
         {
-            batch.BatchCommands.Add(BatchCommand(
-                "UPDATE webhook_endpoints SET failing_since = NULL WHERE endpoint_id = $1 AND failing_since IS NOT NULL", delivery.EndpointId));
-        }
-        else
+            Events = events,
+            PendingAfter = reader.IsDBNull(17) ? 0 : reader.GetDecimal(17),
+            Threshold = events.HasFlag(EntryEvents.BalanceLow) ? LedgerJson.ReadThreshold(reader.GetString(13)) : null,
+        };
+        var terms = entry.Grant;
+        if (terms is null && !reader.IsDBNull(19))
         {
-            batch.BatchCommands.Add(BatchCommand(
-                "UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, now()) WHERE endpoint_id = $1", delivery.EndpointId));
-            if (retryAfter is null)
-            {
-                batch.BatchCommands.Add(BatchCommand(
-                    "UPDATE webhook_endpoints SET status = 'disabled', disabled_at = now() WHERE endpoint_id = $1 AND status = 'enabled' AND failing_since <= now() - $2",
-                    delivery.EndpointId,
-                    disableAfter));
-            }
+            (terms, _) = LedgerJson.ReadEntryData(EntryKind.Granted, entry.GrantId, entry.CreditType, reader.GetDecimal(19), reader.GetString(20));
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        return new FeedEntry(new FeedPosition(reader.GetString(14), customerId.Value, entry.Version), customerId, entry, terms, reader.GetFieldValue<DateTimeOffset>(18));
     }
 
     private static void Add(NpgsqlCommand command, params object[] values)
@@ -211,17 +437,6 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         }
-    }
-
-    private static NpgsqlBatchCommand BatchCommand(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        return command;
     }
 
     private static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) =>
@@ -235,5 +450,9 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
         reader.GetString(4),
         reader.GetFieldValue<DateTimeOffset>(5),
         NullableTime(reader, 6),
-        NullableTime(reader, 7));
+        NullableTime(reader, 7),
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        NullableTime(reader, 9),
+        reader.GetInt64(10),
+        NullableTime(reader, 11));
 }

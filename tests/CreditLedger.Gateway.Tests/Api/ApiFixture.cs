@@ -149,7 +149,7 @@ public class ApiFixture : IAsyncLifetime, IAsyncDisposable
             ",",
             await ScalarAsync("SELECT count(*) FROM ledger_entries"),
             await ScalarAsync("SELECT count(*) FROM invoices"),
-            await ScalarAsync("SELECT count(*) FROM outbox"),
+            await ScalarAsync("SELECT count(*) FROM webhook_endpoints"),
             await ScalarAsync("SELECT count(*) FROM idempotency_records"),
             await ScalarAsync("SELECT count(*) FROM customers"),
             await ScalarAsync("SELECT count(*) FROM api_keys"));

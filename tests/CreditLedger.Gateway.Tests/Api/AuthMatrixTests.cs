@@ -37,6 +37,8 @@ public sealed class AuthMatrixTests(ApiFixture api) : IClassFixture<ApiFixture>
         ["GET /v1/webhook-endpoints/{id}"] = ("admin", (_, s) => Request("GET", $"/v1/webhook-endpoints/{s.EndpointId}")),
         ["GET /v1/webhook-endpoints/{id}/deliveries"] = ("admin", (_, s) => Request("GET", $"/v1/webhook-endpoints/{s.EndpointId}/deliveries")),
         ["DELETE /v1/webhook-endpoints/{id}"] = ("admin", async (a, _) => await Request("DELETE", $"/v1/webhook-endpoints/{await NewEndpointAsync(a)}")),
+        ["POST /v1/webhook-endpoints/{id}/enable"] = ("admin", (_, s) => Request("POST", $"/v1/webhook-endpoints/{s.EndpointId}/enable")),
+        ["POST /v1/webhook-endpoints/{id}/rotate-secret"] = ("admin", async (a, _) => await Request("POST", $"/v1/webhook-endpoints/{await NewEndpointAsync(a)}/rotate-secret")),
         ["POST /v1/dashboard/session"] = ("admin", (_, _) => Request("POST", "/v1/dashboard/session")),
         ["DELETE /v1/dashboard/session"] = ("admin", (_, _) => Request("DELETE", "/v1/dashboard/session")),
     };

@@ -6,7 +6,7 @@ namespace CreditLedger.Gateway.Tests.Api;
 /// <summary>
 /// Malformed, mistyped, missing, out-of-range and oversized input on every kind of route: each gets its documented
 /// 4xx problem with its stable code (and the field, for validation errors), never a 500, and the ledger, invoices,
-/// outbox, idempotency records, customers and keys are unchanged afterwards.
+/// webhook endpoints, idempotency records, customers and keys are unchanged afterwards.
 /// </summary>
 public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
 {
@@ -112,6 +112,10 @@ public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
         new("api key repeated scope", "POST", "/v1/api-keys", """{"name":"x","scopes":["read","read"]}""", 400, "validation_failed", "scopes"),
         new("api key without name", "POST", "/v1/api-keys", """{"scopes":["read"]}""", 400, "validation_failed", "name"),
         new("revoke unknown key", "DELETE", "/v1/api-keys/key_missing", null, 404, "api_key_not_found", null),
+        new("enable unknown endpoint", "POST", "/v1/webhook-endpoints/we_missing/enable", null, 404, "webhook_endpoint_not_found", null),
+        new("enable from a word", "POST", "/v1/webhook-endpoints/we_missing/enable", """{"from":"yesterday"}""", 400, "validation_failed", "from"),
+        new("enable unknown field", "POST", "/v1/webhook-endpoints/we_missing/enable", """{"since":"2026-01-01T00:00:00Z"}""", 400, "validation_failed", "since"),
+        new("rotate unknown endpoint", "POST", "/v1/webhook-endpoints/we_missing/rotate-secret", null, 404, "webhook_endpoint_not_found", null),
         new("wrong method", "GET", Apply, null, 405, "method_not_allowed", null),
         new("unknown route", "GET", "/v1/nothing-here", null, 404, "not_found", null),
     }.ToDictionary(c => c.Name, StringComparer.Ordinal);

@@ -19,6 +19,7 @@ public sealed class OpenApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         "PUT /v1/customers/{customerId}/credit-alerts/{creditType}", "GET /v1/reports/credits",
         "POST /v1/webhook-endpoints", "GET /v1/webhook-endpoints", "GET /v1/webhook-endpoints/{endpointId}",
         "DELETE /v1/webhook-endpoints/{endpointId}", "GET /v1/webhook-endpoints/{endpointId}/deliveries",
+        "POST /v1/webhook-endpoints/{endpointId}/enable", "POST /v1/webhook-endpoints/{endpointId}/rotate-secret",
         "POST /v1/dashboard/session", "DELETE /v1/dashboard/session",
     ];
 

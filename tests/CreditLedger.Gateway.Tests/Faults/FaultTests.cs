@@ -198,13 +198,13 @@ public sealed class FaultTests(ITestOutputHelper output)
         await AssertReportEqualsLedgerAsync(cluster);
         output.WriteLine("Checked: report lag reached 0 and the credits report (by credit type and by customer) equals SQL sums over ledger_entries.");
 
-        var events = await cluster.ScalarAsync("SELECT count(*) FROM outbox");
+        var events = await cluster.ScalarAsync("SELECT count(*) FROM credit_events");
         await Eventually.UntilAsync(
             async () =>
             {
                 var received = cluster.Receiver.For("faults").Select(r => r.Headers.GetValueOrDefault("webhook-id")).ToHashSet(StringComparer.Ordinal);
                 await using var dataSource = cluster.DataSource();
-                await using var reader = await dataSource.CreateCommand("SELECT event_id FROM outbox").ExecuteReaderAsync();
+                await using var reader = await dataSource.CreateCommand("SELECT event_id FROM credit_events").ExecuteReaderAsync();
                 while (await reader.ReadAsync())
                 {
                     if (!received.Contains(reader.GetString(0)))
@@ -216,8 +216,8 @@ public sealed class FaultTests(ITestOutputHelper output)
                 return true;
             },
             CheckTimeout,
-            "every outbox event to reach the webhook receiver");
-        output.WriteLine($"Checked: all {events} outbox events reached the webhook receiver ({cluster.Receiver.For("faults").Count()} deliveries received).");
+            "every event the ledger holds to reach the webhook receiver");
+        output.WriteLine($"Checked: all {events} events the ledger holds reached the webhook receiver ({cluster.Receiver.For("faults").Count()} deliveries received).");
         output.WriteLine($"Test time {total.Elapsed.TotalSeconds:0} s.");
         return [.. load.Run.Attempts.Where(a => a.Error is not null)];
     }

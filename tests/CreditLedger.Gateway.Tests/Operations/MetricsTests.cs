@@ -20,6 +20,9 @@ public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
         const int applies = 3;
         var customer = await api.CustomerAsync("metrics");
         using var admin = api.Client();
+        var endpoint = await admin.PostAsync("/v1/webhook-endpoints", ApiFixture.Json(new { url = "https://203.0.113.10/metrics-hook" }));
+        Assert.Equal(HttpStatusCode.Created, endpoint.StatusCode);
+        var endpointId = System.Text.Json.JsonDocument.Parse(await endpoint.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
         var grant = await admin.PostAsync($"/v1/customers/{customer}/credit-grants", ApiFixture.Json(new { type = "monetary", amount = "50.00", currency = "USD", reason = "Metrics" }));
         Assert.Equal(HttpStatusCode.Created, grant.StatusCode);
         for (var i = 0; i < applies; i++)
@@ -38,10 +41,11 @@ public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                 Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
                 samples = PrometheusSample.Parse(await response.Content.ReadAsStringAsync());
-                return Sum(samples, "http_server_request_duration_seconds_count", ("http_route", ApplyRoute), ("http_response_status_code", "200")) >= applies;
+                return Sum(samples, "http_server_request_duration_seconds_count", ("http_route", ApplyRoute), ("http_response_status_code", "200")) >= applies
+                    && samples.Any(s => s.Name == "creditledger_webhook_lag_seconds" && s.Labels.GetValueOrDefault("endpoint") == endpointId);
             },
-            TimeSpan.FromSeconds(10),
-            "the apply requests in the request duration series");
+            TimeSpan.FromSeconds(15),
+            "the apply requests in the request duration series and the new endpoint's lag");
 
         Assert.True(Sum(samples, "creditledger_apply_duration_seconds_count", ("outcome", "ok")) >= applies);
         Assert.True(Sum(samples, "creditledger_apply_duration_seconds_sum") > 0);
@@ -54,8 +58,7 @@ public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
         Assert.True(Sum(samples, "creditledger_ledger_batch_size_sum") >= applies + 1);
         Assert.True(Sum(samples, "creditledger_ledger_commit_duration_seconds_count") > 0);
         Assert.True(Sum(samples, "orleans_catalog_activations") >= 1);
-        Assert.Contains(samples, s => s.Name == "creditledger_outbox_depth");
-        Assert.Contains(samples, s => s.Name == "creditledger_outbox_oldest_age_seconds" && s.Value >= 0);
+        Assert.Contains(samples, s => s.Name == "creditledger_webhook_lag_seconds" && s.Labels.GetValueOrDefault("endpoint") == endpointId && s.Value >= 0);
         Assert.Contains(samples, s => s.Name == "creditledger_webhook_pending");
         Assert.Contains(samples, s => s.Name == "creditledger_report_lag_seconds" && s.Value >= 0);
     }

@@ -37,7 +37,7 @@ public sealed class SecuredMetricsTests(SecuredMetricsTests.Fixture api) : IClas
         var response = await admin.GetAsync(new Uri("/metrics", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("creditledger_outbox_depth", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("creditledger_webhook_pending", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     public sealed class Fixture : ApiFixture

@@ -28,7 +28,7 @@ public sealed class SiloMetricsTests(SiloMetricsTests.Fixture silo) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var samples = PrometheusSample.Parse(await response.Content.ReadAsStringAsync());
         Assert.Contains(samples, s => s.Name == "orleans_catalog_activations");
-        Assert.Contains(samples, s => s.Name == "creditledger_outbox_depth");
+        Assert.Contains(samples, s => s.Name == "creditledger_webhook_pending");
     }
 
     [Fact]

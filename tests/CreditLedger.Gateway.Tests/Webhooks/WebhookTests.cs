@@ -9,8 +9,9 @@ namespace CreditLedger.Gateway.Tests.Webhooks;
 
 /// <summary>
 /// Webhooks end to end: the engine in memory with a short retry schedule, a real HTTP receiver on loopback that
-/// verifies every signature with the StandardWebhooks package; every event kind with its documented payload,
-/// retries with the same webhook-id and a full delivery log, endpoint validation, and disabling.
+/// verifies every signature with the StandardWebhooks package; every event kind with its documented payload and the
+/// endpoint's progress, retries with the same webhook-id and a full delivery log, failing and recovering, disabling,
+/// enabling with a replay, secret rotation, endpoint validation, and delivery at volume beside a dead endpoint.
 /// </summary>
 public sealed class WebhookTests(WebhookTests.WebhookApi api) : IClassFixture<WebhookTests.WebhookApi>
 {
@@ -63,7 +64,17 @@ public sealed class WebhookTests(WebhookTests.WebhookApi api) : IClassFixture<We
         Assert.Equal(("expired", "0.00"), (depleted.GetProperty("entry").Str("kind"), depleted.GetProperty("balance").Str("available")));
         var expired = received.Single(r => r.Type == "account.credits.expired").Data;
         Assert.Equal(("-5.00", "engine"), (expired.GetProperty("entry").Str("amount"), expired.GetProperty("entry").Str("actor")));
-        Assert.Equal(endpointId, (await http.GetAsync($"/v1/webhook-endpoints/{endpointId}").OkAsync()).Str("id"));
+        await Eventually.UntilAsync(
+            async () => (await http.GetAsync($"/v1/webhook-endpoints/{endpointId}").OkAsync()).GetProperty("eventsDelivered").GetInt64() >= expected.Count,
+            Patience,
+            "the endpoint's progress to count the deliveries");
+        var endpoint = await http.GetAsync($"/v1/webhook-endpoints/{endpointId}").OkAsync();
+        Assert.Equal(("healthy", JsonValueKind.Null), (endpoint.Str("status"), endpoint.GetProperty("failingSince").ValueKind));
+        Assert.StartsWith("evt_", endpoint.Str("lastDeliveredEventId"), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.String, endpoint.GetProperty("lastDeliveredAt").ValueKind);
+
+        // Every delivery succeeded at its first attempt: none is listed.
+        Assert.Equal(0, (await http.GetAsync($"/v1/webhook-endpoints/{endpointId}/deliveries").OkAsync()).GetProperty("data").GetArrayLength());
     }
 
     [Fact]
@@ -100,23 +111,184 @@ public sealed class WebhookTests(WebhookTests.WebhookApi api) : IClassFixture<We
     }
 
     [Fact]
-    public async Task Endpoint_FailingForTheWholeWindow_IsDisabled()
+    public async Task Endpoint_FailingForTheWholeWindow_IsDisabledAndEnableReplaysFromAnInstant()
     {
         var receiver = await api.ReceiverAsync();
         receiver.Set("down", new WebhookReceiver.Behaviour(AlwaysFail: true));
         var (endpointId, _) = await CreateEndpointAsync(receiver, "down", "account.credits.granted");
         var customer = await api.CustomerAsync("down");
         using var http = api.Client();
+        var before = DateTimeOffset.UtcNow;
         await (await http.PostAsync($"/v1/customers/{customer}/credit-grants", ApiFixture.Raw("""{"type":"units","amount":"1","unit":"seats","reason":"Trial"}""")))
             .JsonAsync(HttpStatusCode.Created);
+        var eventId = (await api.EventIdsAsync(customer)).Single();
 
         await Eventually.UntilAsync(
             async () => (await http.GetAsync($"/v1/webhook-endpoints/{endpointId}").OkAsync()).Str("status") == "disabled",
-            Patience,
+            TimeSpan.FromSeconds(90),
             "the endpoint to be disabled");
 
-        var delivery = (await http.GetAsync($"/v1/webhook-endpoints/{endpointId}/deliveries").OkAsync()).GetProperty("data")[0];
-        Assert.Equal(("failed", 5), (delivery.Str("status"), delivery.GetProperty("attempts").GetInt32()));
+        var endpoint = await http.GetAsync($"/v1/webhook-endpoints/{endpointId}").OkAsync();
+        Assert.Equal(JsonValueKind.String, endpoint.GetProperty("disabledAt").ValueKind);
+        Assert.Equal(JsonValueKind.String, endpoint.GetProperty("failingSince").ValueKind);
+        var delivery = (await http.GetAsync($"/v1/webhook-endpoints/{endpointId}/deliveries").OkAsync()).GetProperty("data")
+            .EnumerateArray().Single(d => d.Str("eventId") == eventId);
+        // Retried on the schedule until the endpoint had failed for all of it (the last retry may still be pending).
+        Assert.InRange(delivery.GetProperty("attempts").GetInt32(), 6, 7);
+        Assert.Equal(delivery.GetProperty("attempts").GetInt32(), delivery.GetProperty("attemptLog").GetArrayLength());
+
+        // Back up, enabled with a replay from before the grant: its event arrives again, accepted this time.
+        receiver.Set("down", WebhookReceiver.Behaviour.Accept);
+        var attemptsBefore = receiver.For("down").Count(r => r.Headers["webhook-id"] == eventId);
+        var enabled = await http.PostAsync($"/v1/webhook-endpoints/{endpointId}/enable", ApiFixture.Json(new { from = before.AddSeconds(-1) })).OkAsync();
+        Assert.Equal(("healthy", JsonValueKind.Null), (enabled.Str("status"), enabled.GetProperty("disabledAt").ValueKind));
+        await Eventually.UntilAsync(
+            () => Task.FromResult(receiver.For("down").Count(r => r.Headers["webhook-id"] == eventId) > attemptsBefore),
+            Patience,
+            "the replayed event");
+    }
+
+    [Fact]
+    public async Task Endpoint_Dead_FailingWithoutFirstAttemptsThenRecoversAndDeliversInOrder()
+    {
+        var receiver = await api.ReceiverAsync();
+        receiver.Set("dead", new WebhookReceiver.Behaviour(AlwaysFail: true));
+        var (endpointId, _) = await CreateEndpointAsync(receiver, "dead");
+        var customer = await api.CustomerAsync("dead");
+        using var http = api.Client();
+        async Task GrantAsync() => await (await http.PostAsync($"/v1/customers/{customer}/credit-grants", ApiFixture.Raw("""{"type":"units","amount":"5","unit":"seats","reason":"Seats"}""")))
+            .JsonAsync(HttpStatusCode.Created);
+        for (var i = 0; i < 3; i++)
+        {
+            await GrantAsync();
+        }
+
+        await Eventually.UntilAsync(
+            async () => (await http.GetAsync($"/v1/webhook-endpoints/{endpointId}").OkAsync()).Str("status") == "failing",
+            Patience,
+            "the endpoint to be failing after 5 failed attempts in a row");
+
+        // While failing, new events get no first attempt: only the probe of the oldest pending delivery is sent.
+        var pendingBefore = (await http.GetAsync($"/v1/webhook-endpoints/{endpointId}/deliveries").OkAsync()).GetProperty("data").GetArrayLength();
+        for (var i = 0; i < 20; i++)
+        {
+            await GrantAsync();
+        }
+
+        var ids = await api.EventIdsAsync(customer);
+        var later = ids.Where(id => !receiver.For("dead").Any(r => r.Headers["webhook-id"] == id)).ToList();
+        Assert.Equal(20, later.Count);
+        Assert.Equal(pendingBefore, (await http.GetAsync($"/v1/webhook-endpoints/{endpointId}/deliveries").OkAsync()).GetProperty("data").GetArrayLength());
+
+        receiver.Set("dead", WebhookReceiver.Behaviour.Accept);
+        await Eventually.UntilAsync(
+            () => Task.FromResult(ids.All(id => receiver.For("dead").Any(r => r.Headers["webhook-id"] == id && r.Attempt >= 1))),
+            Patience,
+            "every event after a probe succeeds");
+        Assert.Equal("healthy", (await http.GetAsync($"/v1/webhook-endpoints/{endpointId}").OkAsync()).Str("status"));
+
+        // Resumed from where it stopped: the events that waited in the ledger arrive once each, the earliest first.
+        var resumed = receiver.For("dead").Where(r => later.Contains(r.Headers["webhook-id"])).ToList();
+        Assert.Equal(later.Count, resumed.Count);
+        var versions = resumed.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data").GetProperty("version").GetInt64()).ToList();
+        Assert.Equal(versions.Min(), versions[0]);
+    }
+
+    [Fact]
+    public async Task RotateSecret_DeliveriesSignedWithBothSecretsForADay()
+    {
+        var receiver = await api.ReceiverAsync();
+        var (endpointId, oldSecret) = await CreateEndpointAsync(receiver, "rotate", "account.credits.granted");
+        using var http = api.Client();
+        var rotated = await http.PostAsync($"/v1/webhook-endpoints/{endpointId}/rotate-secret", null).OkAsync();
+        var newSecret = rotated.Str("secret");
+        Assert.StartsWith("whsec_", newSecret, StringComparison.Ordinal);
+        Assert.NotEqual(oldSecret, newSecret);
+        var expires = rotated.GetProperty("previousSecretExpiresAt").GetDateTimeOffset();
+        Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromHours(23.9), TimeSpan.FromHours(24.1));
+        Assert.False((await http.GetAsync($"/v1/webhook-endpoints/{endpointId}").OkAsync()).TryGetProperty("secret", out _));
+
+        var customer = await api.CustomerAsync("rotate");
+        await (await http.PostAsync($"/v1/customers/{customer}/credit-grants", ApiFixture.Raw("""{"type":"monetary","amount":"1.00","currency":"USD","reason":"Rotate"}""")))
+            .JsonAsync(HttpStatusCode.Created);
+        var received = (await WaitForAsync(receiver, "rotate", await api.EventIdsAsync(customer))).Single().Request;
+
+        // The new secret's signature first, then the old one's; each verifies on its own.
+        var signatures = received.Headers["webhook-signature"].Split(' ');
+        Assert.Equal(2, signatures.Length);
+        foreach (var (signature, secret) in signatures.Zip([newSecret, oldSecret]))
+        {
+            var headers = new HeaderDictionary(received.Headers.ToDictionary(h => h.Key, h => new Microsoft.Extensions.Primitives.StringValues(h.Value)))
+            {
+                ["webhook-signature"] = signature,
+            };
+            new StandardWebhook(secret).Verify(received.Body, headers);
+        }
+    }
+
+    [Fact]
+    public async Task Endpoint_CreatedAfterAnEvent_ReceivesOnlyLaterEvents()
+    {
+        var receiver = await api.ReceiverAsync();
+        var customer = await api.CustomerAsync("newcomer");
+        using var http = api.Client();
+        var c = $"/v1/customers/{customer}";
+        await (await http.PostAsync($"{c}/credit-grants", ApiFixture.Raw("""{"type":"monetary","amount":"1.00","currency":"USD","reason":"Before"}""")))
+            .JsonAsync(HttpStatusCode.Created);
+        var earlier = await api.EventIdsAsync(customer);
+
+        await CreateEndpointAsync(receiver, "newcomer");
+        await (await http.PostAsync($"{c}/credit-grants", ApiFixture.Raw("""{"type":"monetary","amount":"2.00","currency":"USD","reason":"After"}""")))
+            .JsonAsync(HttpStatusCode.Created);
+        var later = (await api.EventIdsAsync(customer)).Except(earlier).ToList();
+
+        var received = await WaitForAsync(receiver, "newcomer", later);
+        Assert.Single(received);
+        Assert.DoesNotContain(receiver.For("newcomer"), r => earlier.Contains(r.Headers["webhook-id"]));
+    }
+
+    [Fact]
+    public async Task Delivery_300AppliesPerSecondBesideADeadEndpoint_CompleteOnceAndNoRowPerEventForTheDead()
+    {
+        var receiver = await api.ReceiverAsync();
+        await CreateEndpointAsync(receiver, "volume");
+        using var http = api.Client();
+        var dead = await (await http.PostAsync("/v1/webhook-endpoints", ApiFixture.Json(new { url = "http://127.0.0.1:1/refused" }))).JsonAsync(HttpStatusCode.Created);
+        var customers = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => api.CustomerAsync("volume")));
+        foreach (var customer in customers)
+        {
+            await (await http.PostAsync($"/v1/customers/{customer}/credit-grants", ApiFixture.Raw("""{"type":"monetary","amount":"100000.00","currency":"USD","reason":"Volume"}""")))
+                .JsonAsync(HttpStatusCode.Created);
+        }
+
+        // 300 applies a second for 10 s, open loop: each tick of 100 ms sends 30, one per customer.
+        var applies = new List<Task>();
+        using var ticks = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
+        for (var tick = 0; tick < 100; tick++)
+        {
+            await ticks.WaitForNextTickAsync();
+            applies.AddRange(customers.Select(customer => http.PostAsync(
+                $"/v1/customers/{customer}/invoices/inv_{tick}/apply-credits", ApiFixture.Raw("""{"currency":"USD","total":"1.00"}""")).OkAsync()));
+        }
+
+        await Task.WhenAll(applies);
+        var expected = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var customer in customers)
+        {
+            expected.UnionWith(await api.EventIdsAsync(customer));
+        }
+
+        Assert.Equal(30 * 101, expected.Count);
+        await Eventually.UntilAsync(
+            () => Task.FromResult(receiver.For("volume").Select(r => r.Headers["webhook-id"]).Where(expected.Contains).Distinct().Count() == expected.Count),
+            Patience,
+            $"{expected.Count} events at the live endpoint");
+        var duplicates = receiver.For("volume").GroupBy(r => r.Headers["webhook-id"]).Where(g => expected.Contains(g.Key) && g.Count() > 1).Count();
+        var deadRows = await api.ScalarAsync($"SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = '{dead.Str("id")}'");
+        Assert.Equal(0, duplicates);
+        Assert.InRange(deadRows, 1, 10);
+        var deadStatus = (await http.GetAsync($"/v1/webhook-endpoints/{dead.Str("id")}").OkAsync()).Str("status");
+        Assert.True(deadStatus is "failing" or "disabled", $"The dead endpoint is {deadStatus}.");
     }
 
     [Theory]
@@ -192,7 +364,10 @@ public sealed class WebhookTests(WebhookTests.WebhookApi api) : IClassFixture<We
             .ToList();
     }
 
-    /// <summary>The API with webhooks allowed to loopback, a short retry schedule and a quick dispatcher.</summary>
+    /// <summary>
+    /// The API with webhooks allowed to loopback, quick polling and a short retry schedule: four quick retries, then
+    /// 2 s and 25 s, so that an endpoint stays failing long enough to be watched and is disabled after about 27 s.
+    /// </summary>
     public sealed class WebhookApi : ApiFixture
     {
         private WebhookReceiver? _receiver;
@@ -200,17 +375,16 @@ public sealed class WebhookTests(WebhookTests.WebhookApi api) : IClassFixture<We
         protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
         [
             new("CreditLedger:Webhooks:AllowPrivateTargets", "true"),
-            new("CreditLedger:Webhooks:RetrySchedule", "100ms,100ms,100ms,100ms"),
+            new("CreditLedger:Webhooks:RetrySchedule", "100ms,100ms,100ms,100ms,2s,25s"),
             new("CreditLedger:Webhooks:PollInterval", "00:00:00.050"),
             new("CreditLedger:Webhooks:Timeout", "00:00:05"),
-            new("CreditLedger:Webhooks:Lease", "00:00:06"),
         ];
 
         public async Task<WebhookReceiver> ReceiverAsync() => _receiver ??= await WebhookReceiver.StartAsync();
 
         public async Task<IReadOnlyCollection<string>> EventIdsAsync(string customerId)
         {
-            await using var command = DataSource.CreateCommand("SELECT event_id FROM outbox WHERE customer_id = $1");
+            await using var command = DataSource.CreateCommand("SELECT event_id FROM credit_events WHERE customer_id = $1 ORDER BY version, event_type");
             command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = customerId });
             var ids = new List<string>();
             await using var reader = await command.ExecuteReaderAsync();

@@ -10,7 +10,24 @@ namespace CreditLedger.Gateway.Api.Wire;
 /// <param name="Description">An operator's note, up to 500 characters.</param>
 public sealed record WebhookEndpointBody(string Url, IReadOnlyList<string>? Events, string? Description);
 
-/// <summary>A webhook endpoint; <see cref="Secret"/> only in the answer to its creation.</summary>
+/// <summary>The body of <c>POST /v1/webhook-endpoints/{id}/enable</c> (optional).</summary>
+/// <param name="From">Replay the events recorded from this instant on (never before the endpoint's creation).</param>
+public sealed record EnableWebhookEndpointBody(DateTimeOffset? From);
+
+/// <summary>A webhook endpoint; <see cref="Secret"/> only in the answer to its creation or a secret rotation.</summary>
+/// <param name="Id">Its id.</param>
+/// <param name="Url">Where events are POSTed.</param>
+/// <param name="Events">The event types it receives; empty means all.</param>
+/// <param name="Description">The operator's note.</param>
+/// <param name="Status"><c>healthy</c>, <c>failing</c> or <c>disabled</c>.</param>
+/// <param name="CreatedAt">When it was created: it receives the events committed from then on.</param>
+/// <param name="DisabledAt">When it was disabled, while it is.</param>
+/// <param name="FailingSince">When its current run of failed attempts began, while it is failing or disabled.</param>
+/// <param name="LastDeliveredEventId">The event it accepted last.</param>
+/// <param name="LastDeliveredAt">When it accepted it.</param>
+/// <param name="EventsDelivered">How many events it has accepted.</param>
+/// <param name="PreviousSecretExpiresAt">After a rotation: until when deliveries are also signed with the previous secret.</param>
+/// <param name="Secret">The signing secret, only when it is new.</param>
 public sealed record WebhookEndpointResponse(
     string Id,
     string Url,
@@ -19,6 +36,11 @@ public sealed record WebhookEndpointResponse(
     string Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset? DisabledAt,
+    DateTimeOffset? FailingSince,
+    string? LastDeliveredEventId,
+    DateTimeOffset? LastDeliveredAt,
+    long EventsDelivered,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PreviousSecretExpiresAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Secret);
 
 /// <summary>One delivery of an event to an endpoint.</summary>

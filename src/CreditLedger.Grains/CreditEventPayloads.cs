@@ -4,37 +4,17 @@ using System.Text;
 using System.Text.Json;
 using CreditLedger.Contracts.Customers;
 using CreditLedger.Domain;
-using CreditLedger.Storage.Ledger;
 
 namespace CreditLedger.Grains;
 
 /// <summary>
-/// Turns the events of a decision into outbox rows: the body a webhook delivers,
-/// <c>{ id, type, createdAt, data }</c>, where <c>data</c> has the customer, credit type, version, the entry that
-/// caused the event and the balance after it, plus the grant (granted, voided, expired), the invoice (applied,
-/// reinstated) or the threshold (balance_low). Amounts are decimal strings in the credit type's format.
+/// The body a webhook delivers for an event, <c>{ id, type, createdAt, data }</c>, where <c>data</c> has the customer,
+/// credit type, version, the entry that caused the event and the balance after it, plus the grant (granted, voided,
+/// expired), the invoice (applied, reinstated) or the threshold (balance_low). Amounts are decimal strings in the
+/// credit type's format. Bodies are rendered from the ledger entries that carry the events, when they are delivered.
 /// </summary>
-internal static class OutboxEvents
+public static class CreditEventPayloads
 {
-    public static IReadOnlyList<OutboxMessage> From(CustomerId customerId, Decision decision, Func<string, GrantTerms?> findGrant)
-    {
-        if (decision.Events.Count == 0)
-        {
-            return [];
-        }
-
-        var messages = new List<OutboxMessage>(decision.Events.Count);
-        foreach (var creditEvent in decision.Events)
-        {
-            var entry = creditEvent.Entry;
-            var eventId = EventId(customerId, entry.Version, creditEvent.Type);
-            var terms = entry.Grant ?? findGrant(entry.GrantId);
-            messages.Add(new OutboxMessage(eventId, entry.Version, creditEvent.Type, Payload(customerId, eventId, creditEvent, terms, decision.At), entry.OccurredAt));
-        }
-
-        return messages;
-    }
-
     /// <summary>A stable id: the same change of the same customer always gets the same event id.</summary>
     public static string EventId(CustomerId customerId, long version, string eventType)
     {
@@ -42,8 +22,15 @@ internal static class OutboxEvents
         return "evt_" + Convert.ToHexStringLower(hash, 0, 16);
     }
 
-    private static string Payload(CustomerId customerId, string eventId, CreditEvent creditEvent, GrantTerms? terms, DateTimeOffset createdAt)
+    /// <summary>The body of <paramref name="creditEvent"/>, caused by an entry of <paramref name="customerId"/> recorded at <paramref name="createdAt"/>.</summary>
+    /// <param name="customerId">The customer.</param>
+    /// <param name="eventId">The event's id (<see cref="EventId"/>).</param>
+    /// <param name="creditEvent">The event.</param>
+    /// <param name="terms">The terms of the entry's grant (for granted, voided and expired events).</param>
+    /// <param name="createdAt">When the entry was recorded.</param>
+    public static string Render(CustomerId customerId, string eventId, CreditEvent creditEvent, GrantTerms? terms, DateTimeOffset createdAt)
     {
+        ArgumentNullException.ThrowIfNull(creditEvent);
         var entry = creditEvent.Entry;
         var type = entry.CreditType;
         var buffer = new ArrayBufferWriter<byte>(768);
