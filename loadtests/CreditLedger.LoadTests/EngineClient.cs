@@ -121,6 +121,33 @@ internal sealed class EngineClient : IDisposable
         return body.RootElement.GetProperty("lagSeconds").GetDouble();
     }
 
+    /// <summary>Registers a webhook endpoint subscribed to every event (needs an admin key); returns its id.</summary>
+    public async Task<string> CreateWebhookEndpointAsync(Uri url, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsync(
+            new Uri("/v1/webhook-endpoints", UriKind.Relative), Json(JsonSerializer.Serialize(new Dictionary<string, string> { ["url"] = url.ToString() })), cancellationToken);
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException(
+                $"Creating a webhook endpoint answered {(int)response.StatusCode} (needs an admin key, and CreditLedger:Webhooks:AllowPrivateTargets for loopback): {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken));
+        return body.RootElement.GetProperty("id").GetString()!;
+    }
+
+    public async Task DeleteWebhookEndpointAsync(string endpointId, CancellationToken cancellationToken)
+    {
+        using var response = await _http.DeleteAsync(new Uri($"/v1/webhook-endpoints/{endpointId}", UriKind.Relative), cancellationToken);
+    }
+
+    /// <summary>Grants 1.00 USD; returns the grant id.</summary>
+    public async Task<string> GrantOneAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var (status, grantId) = await GrantAsync(customerId, $"one-{Guid.NewGuid():N}", cancellationToken);
+        return grantId ?? throw new InvalidOperationException($"A grant to {customerId} answered {status}.");
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

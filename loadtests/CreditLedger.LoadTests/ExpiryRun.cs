@@ -81,7 +81,7 @@ internal static class ExpiryRun
     {
         await using var command = dataSource.CreateCommand("""
             SELECT (SELECT count(*) FROM ledger_entries WHERE customer_id = ANY($1) AND kind = 'expired'),
-                   (SELECT count(*) FROM outbox WHERE customer_id = ANY($1) AND event_type = 'account.credits.expired')
+                   (SELECT count(*) FROM credit_events WHERE customer_id = ANY($1) AND event_type = 'account.credits.expired')
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = customers.ToArray() });
         await using var reader = await command.ExecuteReaderAsync();

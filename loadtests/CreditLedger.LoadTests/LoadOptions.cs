@@ -33,6 +33,9 @@ internal sealed record LoadOptions
 
     public double MaxErrorRate { get; init; } = 0.001;
 
+    /// <summary>Register a live receiver and a dead endpoint for every event, and check delivery after the run.</summary>
+    public bool Webhooks { get; init; }
+
     /// <summary>How long a failed request (5xx, 408, 429, connection error, timeout) is retried with the same invoice id
     /// or idempotency key, counting from its first attempt; zero (the default) sends every request once.</summary>
     public TimeSpan RetryFor { get; init; } = TimeSpan.Zero;
@@ -60,6 +63,10 @@ internal sealed record LoadOptions
           --find-max             step the rate up by 25% per run until p99 exceeds --p99-bound
           --p99-bound MS         the p99 bound of --find-max (default 10)
           --database CONNSTR     PostgreSQL of the engine, for the ledger check after the run (skipped without it)
+          --webhooks             register a fast receiver on loopback and a dead endpoint (connection refused), both for
+                         every event, before seeding; after the run check that every event of the run arrived once,
+                         its delivery lag, the dead endpoint's rows, and a new endpoint's first event (needs
+                         --database, an admin key, and CreditLedger:Webhooks:AllowPrivateTargets on the engine)
           --max-error-rate R     fail when more than this share of requests fail (default 0.001)
           --retry-for SECONDS    retry a failed request (5xx, 408, 429, connection error, timeout) with the same invoice
                          id / Idempotency-Key, backing off, for up to this long after its first attempt
@@ -91,6 +98,7 @@ internal sealed record LoadOptions
                 "--find-max" => options with { FindMax = true },
                 "--p99-bound" => options with { P99BoundMs = Number() },
                 "--database" => options with { Database = Next() },
+                "--webhooks" => options with { Webhooks = true },
                 "--max-error-rate" => options with { MaxErrorRate = Number() },
                 "--out" => options with { Output = Next() },
                 "--retry-for" => options with { RetryFor = TimeSpan.FromSeconds(Number()) },
@@ -99,9 +107,9 @@ internal sealed record LoadOptions
             };
         }
 
-        if (options.Scenario == "expiry" && options.Database is null)
+        if ((options.Scenario == "expiry" || options.Webhooks) && options.Database is null)
         {
-            throw new ArgumentException("--scenario expiry reads the ledger: give --database.");
+            throw new ArgumentException("--scenario expiry and --webhooks read the ledger: give --database.");
         }
 
         if (options.Scenario is not ("apply" or "hot" or "mixed" or "expiry") || options.Rate <= 0 || options.Customers < 1 || options.GrantsPerCustomer < 1

@@ -23,6 +23,9 @@ var runId = "lt" + DateTime.UtcNow.ToString("HHmmssfff", CultureInfo.InvariantCu
 using var engine = new EngineClient(options);
 var customers = Enumerable.Range(0, options.Scenario == "hot" ? 1 : options.Customers).Select(i => $"{runId}-c{i}").ToList();
 
+// Registered before seeding, so that every event of the run's customers is expected at the receiver.
+await using var webhooks = options.Webhooks ? await WebhookCheck.StartAsync(engine, CancellationToken.None) : null;
+
 await AnsiConsole.Progress().StartAsync(async progress =>
 {
     var seeding = progress.AddTask($"Seeding {customers.Count} customers", maxValue: customers.Count);
@@ -59,7 +62,17 @@ while (true)
         passed = failures.Count == 0;
     }
 
-    var summary = RunSummary.From(options, rate, run, passed, failures);
+    WebhookSummary? delivered = null;
+    if (webhooks is not null)
+    {
+        delivered = await webhooks.MeasureAsync(options.Database!, customers, TimeSpan.FromSeconds(15), CancellationToken.None);
+        if (delivered.Missing > 0 || delivered.Duplicates > 0)
+        {
+            exitCode = 1;
+        }
+    }
+
+    var summary = RunSummary.From(options, rate, run, passed, failures, delivered);
     var folder = options.FindMax ? Path.Combine(options.Output, rate.ToString("0", CultureInfo.InvariantCulture)) : options.Output;
     await summary.WriteAsync(folder, run);
     Show(summary, folder);
@@ -94,6 +107,15 @@ static void Show(RunSummary summary, string folder)
     table.AddRow("p50 / p90 / p99 / p99.9 / max", $"{summary.P50Ms:0.00} / {summary.P90Ms:0.00} / {summary.P99Ms:0.00} / {summary.P999Ms:0.00} / {summary.MaxMs:0.00} ms");
     table.AddRow("report lag max / p99", summary.ReportLagMaxSeconds is null ? "n/a" : $"{summary.ReportLagMaxSeconds:0.00} s / {summary.ReportLagP99Seconds:0.00} s");
     table.AddRow("ledger check", summary.LedgerCheckPassed switch { true => "[green]passed[/]", false => "[red]FAILED[/]", null => "skipped (no --database)" });
+    if (summary.Webhooks is { } w)
+    {
+        table.AddRow("webhook events / missing / duplicates", $"{w.Events} / {w.Missing} / {w.Duplicates}");
+        table.AddRow("webhook lag p50 / p99 / max", $"{w.LagP50Ms:0} / {w.LagP99Ms:0} / {w.LagMaxMs:0} ms");
+        table.AddRow("all delivered after the load", $"{w.CompleteAfterSeconds:0.0} s");
+        table.AddRow("dead endpoint's delivery rows", w.DeadEndpointRows.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("new endpoint's first event", w.NewEndpointFirstEventMs is { } ms ? $"{ms:0} ms" : "[red]none within 30 s[/]");
+    }
+
     foreach (var (status, count) in summary.ErrorsByStatus)
     {
         table.AddRow($"errors: {Markup.Escape(status)}", count.ToString(CultureInfo.InvariantCulture));

@@ -23,9 +23,10 @@ internal sealed record RunSummary(
     double? ReportLagMaxSeconds,
     double? ReportLagP99Seconds,
     bool? LedgerCheckPassed,
-    IReadOnlyList<string> LedgerCheckFailures)
+    IReadOnlyList<string> LedgerCheckFailures,
+    WebhookSummary? Webhooks)
 {
-    public static RunSummary From(LoadOptions options, double rate, OpenLoopRun run, bool? checkPassed, IReadOnlyList<string> failures)
+    public static RunSummary From(LoadOptions options, double rate, OpenLoopRun run, bool? checkPassed, IReadOnlyList<string> failures, WebhookSummary? webhooks)
     {
         var latencies = run.Latencies;
         var lags = run.ReportLags.Order().ToList();
@@ -46,7 +47,8 @@ internal sealed record RunSummary(
             lags.Count == 0 ? null : lags[^1],
             lags.Count == 0 ? null : lags[(int)Math.Min(lags.Count - 1, Math.Ceiling(lags.Count * 0.99) - 1)],
             checkPassed,
-            failures);
+            failures,
+            webhooks);
     }
 
     public async Task WriteAsync(string folder, OpenLoopRun run)
