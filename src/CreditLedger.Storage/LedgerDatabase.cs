@@ -24,7 +24,7 @@ public sealed partial class LedgerDatabase : IHostedService, IAsyncDisposable
 
     /// <summary>
     /// How many statements each pooled connection keeps prepared when the connection string does not set
-    /// <c>Max Auto Prepare</c>. The hot paths (ledger appends, outbox writes, reminders, report folding) run the
+    /// <c>Max Auto Prepare</c>. The hot paths (ledger appends, reminders, report folding, the webhook feed) run the
     /// same few dozen statements over and over; prepared, PostgreSQL skips parsing and planning them.
     /// </summary>
     public const int DefaultMaxAutoPrepare = 64;

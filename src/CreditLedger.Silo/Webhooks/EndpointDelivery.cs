@@ -45,7 +45,7 @@ internal sealed partial class EndpointDelivery : IAsyncDisposable
     private readonly Lock _gate = new();
     private Task _run = Task.CompletedTask;
 
-    // Shared between the dispatcher, the sends in flight and the retry loop, under _gate.
+    // Shared between the reading loop, the sends in flight and the retry loop, under _gate.
     private int _inFlight;
     private int _allowedInFlight = 1;
     private int _consecutiveFailures;
