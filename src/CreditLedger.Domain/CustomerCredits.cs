@@ -537,7 +537,7 @@ public sealed class CustomerCredits
         private readonly Provenance _provenance;
         private readonly Dictionary<string, Grant> _touched = new(StringComparer.Ordinal);
         private readonly List<LedgerEntry> _entries = [];
-        
+
         public Planner(CustomerCredits origin, DateTimeOffset at, Provenance provenance)
         {
             _origin = origin;

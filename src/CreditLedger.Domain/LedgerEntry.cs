@@ -47,17 +47,17 @@ public sealed record LedgerEntry(
     {
         if (Events.HasFlag(EntryEvents.Own) && CreditEventType.Of(Kind) is { } own)
         {
-            yield return new CreditEvent(own, this, AvailableAfter, PendingAfter, null);
+            yield return new CreditEvent(own, this);
         }
 
         if (Events.HasFlag(EntryEvents.BalanceDepleted))
         {
-            yield return new CreditEvent(CreditEventType.BalanceDepleted, this, AvailableAfter, PendingAfter, null);
+            yield return new CreditEvent(CreditEventType.BalanceDepleted, this);
         }
 
         if (Events.HasFlag(EntryEvents.BalanceLow))
         {
-            yield return new CreditEvent(CreditEventType.BalanceLow, this, AvailableAfter, PendingAfter, Threshold);
+            yield return new CreditEvent(CreditEventType.BalanceLow, this);
         }
     }
 }

@@ -75,7 +75,7 @@ if (servesApi)
 {
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes);
     builder.Services.AddSingleton(sp => new LedgerQueries(sp.GetRequiredService<LedgerDatabase>().DataSource));
-    builder.Services.AddSingleton(sp => new WebhookStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
+    builder.Services.TryAddSingleton(sp => new WebhookStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
     builder.Services.TryAddSingleton(sp => new ReportStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
     builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
     builder.Services.AddDashboardSession();

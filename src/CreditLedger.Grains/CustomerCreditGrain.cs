@@ -432,8 +432,8 @@ public sealed partial class CustomerCreditGrain(
     };
 
     /// <summary>
-    /// Makes a planned command durable and answers it: appends its entries, invoice change and the answer to remember under the caller's idempotency key in one transaction, then folds the entries into
-    /// memory. A key used before answers with what it answered then (or a conflict, for a different request).
+    /// Makes a planned command durable and answers it: appends its entries, invoice change and the answer to
+    /// remember under the caller's idempotency key in one transaction, then folds the entries into memory. A key used before answers with what it answered then (or a conflict, for a different request).
     /// Invalid requests are answered without writing or remembering anything.
     /// </summary>
     private async Task<TResult> RunAsync<TResult>(Planned<TResult> planned, CommandContext context, JsonTypeInfo<TResult>? json) =>

@@ -306,6 +306,6 @@ public static class WebhookEndpointEndpoints
         endpoint.LastDeliveredEventId,
         endpoint.LastDeliveredAt,
         endpoint.EventsDelivered,
-        endpoint.PreviousSecretExpiresAt is { } expires && expires > DateTimeOffset.UtcNow ? expires : null,
+        endpoint.PreviousSecretExpiresAt,
         secret);
 }

@@ -4,6 +4,7 @@ using CreditLedger.Grains;
 using CreditLedger.Storage.Telemetry;
 using CreditLedger.Storage.Webhooks;
 using Microsoft.Extensions.Logging;
+using StandardWebhooks;
 
 namespace CreditLedger.Silo.Webhooks;
 
@@ -44,6 +45,8 @@ internal sealed partial class EndpointDelivery : IAsyncDisposable
     private readonly SemaphoreSlim _finished = new(0);
     private readonly Lock _gate = new();
     private Task _run = Task.CompletedTask;
+    private IReadOnlyList<StandardWebhook> _signers = [];
+    private WebhookEndpointRecord? _signersOf;
 
     // Shared between the reading loop, the sends in flight and the retry loop, under _gate.
     private int _inFlight;
@@ -324,7 +327,7 @@ internal sealed partial class EndpointDelivery : IAsyncDisposable
 
     private async Task<bool> RetryAsync(EndpointState state, DueDelivery delivery, CancellationToken stop)
     {
-        var outcome = await _sender.SendAsync(state.Endpoint.Url, Secrets(state), delivery.EventId, delivery.Payload, _aborting.Token);
+        var outcome = await _sender.SendAsync(state.Endpoint.Url, Signers(state), delivery.EventId, delivery.Payload, _aborting.Token);
         var retryAfter = delivery.Attempts < _schedule.Count ? Jitter(_schedule[delivery.Attempts]) : (TimeSpan?)null;
         await _store.RecordRetryAsync(delivery, outcome, retryAfter, stop);
         Count(outcome, delivery.EventId, retryAfter);
@@ -355,7 +358,7 @@ internal sealed partial class EndpointDelivery : IAsyncDisposable
     {
         var eventId = CreditEventPayloads.EventId(feed.CustomerId, feed.Entry.Version, creditEvent.Type);
         var payload = CreditEventPayloads.Render(feed.CustomerId, eventId, creditEvent, feed.Terms, feed.RecordedAt);
-        var outcome = await _sender.SendAsync(state.Endpoint.Url, Secrets(state), eventId, payload, abort);
+        var outcome = await _sender.SendAsync(state.Endpoint.Url, Signers(state), eventId, payload, abort);
         var retryAfter = _schedule.Count > 0 ? Jitter(_schedule[0]) : (TimeSpan?)null;
         if (!outcome.Succeeded)
         {
@@ -470,12 +473,12 @@ internal sealed partial class EndpointDelivery : IAsyncDisposable
 
     private static List<CreditEvent> Subscribed(EndpointState state, FeedEntry feed)
     {
-        var events = new List<CreditEvent>(0);
         if (feed.Entry.Events == EntryEvents.None || (state.DeliverFrom is { } from && feed.RecordedAt < from))
         {
-            return events;
+            return [];
         }
 
+        var events = new List<CreditEvent>(3);
         foreach (var creditEvent in feed.Entry.CreditEvents())
         {
             if (state.Endpoint.Events.Count == 0 || state.Endpoint.Events.Contains(creditEvent.Type))
@@ -487,8 +490,22 @@ internal sealed partial class EndpointDelivery : IAsyncDisposable
         return events;
     }
 
-    private static IReadOnlyList<string> Secrets(EndpointState state) =>
-        state.PreviousSecret is { } previous ? [state.Secret, previous] : [state.Secret];
+    // The signers of the state the worker runs with, decoded once rather than per delivery. The previous secret
+    // stops signing when its day is over, even in a worker that has run since before the rotation.
+    private IReadOnlyList<StandardWebhook> Signers(EndpointState state)
+    {
+        var withPrevious = state.PreviousSecret is not null && state.Endpoint.PreviousSecretExpiresAt > _time.GetUtcNow();
+        lock (_gate)
+        {
+            if (!ReferenceEquals(_signersOf, state.Endpoint) || _signers.Count != (withPrevious ? 2 : 1))
+            {
+                _signers = withPrevious ? [new StandardWebhook(state.Secret), new StandardWebhook(state.PreviousSecret!)] : [new StandardWebhook(state.Secret)];
+                _signersOf = state.Endpoint;
+            }
+
+            return _signers;
+        }
+    }
 
     // Retries spread over ±10% so that endpoints coming back are not hit by every retry at once.
     private static TimeSpan Jitter(TimeSpan wait) => wait * (0.9 + (Random.Shared.NextDouble() * 0.2));

@@ -54,7 +54,7 @@ public sealed class WebhookEndpointGrain(
         await StopAsync();
         var enabled = await store.EnableAsync(this.GetPrimaryKeyString(), from);
         Start();
-        return enabled is not null;
+        return enabled;
     }
 
     /// <inheritdoc />

@@ -30,13 +30,13 @@ public sealed class WebhookSender : IDisposable
 
     /// <summary>Attempts one delivery.</summary>
     /// <param name="url">The endpoint's URL.</param>
-    /// <param name="secrets">The secrets that sign it: the current one, then the previous one while it still signs.</param>
+    /// <param name="signers">The secrets that sign it: the current one, then the previous one while it still signs.</param>
     /// <param name="eventId">The event id.</param>
     /// <param name="payload">The JSON body.</param>
     /// <param name="cancellationToken">Cancels the attempt (the worker is stopping): it then throws.</param>
-    public async Task<AttemptOutcome> SendAsync(string url, IReadOnlyList<string> secrets, string eventId, string payload, CancellationToken cancellationToken)
+    public async Task<AttemptOutcome> SendAsync(string url, IReadOnlyList<StandardWebhook> signers, string eventId, string payload, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(secrets);
+        ArgumentNullException.ThrowIfNull(signers);
         var startedAt = _time.GetUtcNow();
         var clock = Stopwatch.StartNew();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -49,7 +49,7 @@ public sealed class WebhookSender : IDisposable
             };
             request.Headers.Add("webhook-id", eventId);
             request.Headers.Add("webhook-timestamp", startedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-            request.Headers.Add("webhook-signature", string.Join(' ', secrets.Select(s => new StandardWebhook(s).Sign(eventId, startedAt, payload))));
+            request.Headers.Add("webhook-signature", string.Join(' ', signers.Select(s => s.Sign(eventId, startedAt, payload))));
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var status = (int)response.StatusCode;
             return new AttemptOutcome(startedAt, status, status is >= 200 and < 300 ? null : $"HTTP {status}", clock.Elapsed);

@@ -29,7 +29,7 @@ public static class EndpointStatus
 /// <param name="LastDeliveredEventId">The event it accepted last.</param>
 /// <param name="LastDeliveredAt">When it accepted it.</param>
 /// <param name="EventsDelivered">How many events it has accepted.</param>
-/// <param name="PreviousSecretExpiresAt">Until when deliveries are also signed with the secret before the last rotation.</param>
+/// <param name="PreviousSecretExpiresAt">Until when deliveries are also signed with the secret before the last rotation; null once that has passed.</param>
 public sealed record WebhookEndpointRecord(
     string EndpointId,
     string Url,

@@ -13,7 +13,8 @@ namespace CreditLedger.Storage.Webhooks;
 public sealed class WebhookStore(NpgsqlDataSource dataSource)
 {
     private const string EndpointColumns =
-        "endpoint_id, url, description, events, status, created_at, disabled_at, failing_since, last_delivered_event_id, last_delivered_at, events_delivered, previous_secret_expires_at";
+        "endpoint_id, url, description, events, status, created_at, disabled_at, failing_since, last_delivered_event_id, last_delivered_at, events_delivered, "
+        + "CASE WHEN previous_secret_expires_at > now() THEN previous_secret_expires_at END";
 
     /// <summary>Creates an endpoint. It receives the events recorded from now on.</summary>
     public async Task<WebhookEndpointRecord> CreateEndpointAsync(
@@ -105,9 +106,9 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
     /// <summary>
     /// Makes an endpoint healthy again, with its pending deliveries due at once. With <paramref name="from"/> it
     /// replays: its checkpoint moves to the first entry recorded at <paramref name="from"/> (never before its
-    /// creation) and events recorded earlier are skipped. Returns the endpoint, or null if it does not exist.
+    /// creation) and events recorded earlier are skipped. Returns whether the endpoint exists.
     /// </summary>
-    public async Task<WebhookEndpointRecord?> EnableAsync(string endpointId, DateTimeOffset? from, CancellationToken cancellationToken = default)
+    public async Task<bool> EnableAsync(string endpointId, DateTimeOffset? from, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -122,7 +123,7 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
             Add(update, endpointId);
             if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
-                return null;
+                return false;
             }
         }
 
@@ -155,7 +156,7 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return await FindEndpointAsync(endpointId, cancellationToken);
+        return true;
     }
 
     /// <summary>
