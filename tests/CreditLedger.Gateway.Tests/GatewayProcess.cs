@@ -16,6 +16,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+    private volatile bool _started;
 
     private GatewayProcess(Process process, Uri baseAddress)
     {
@@ -98,6 +99,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
                 var line = await _lines.Reader.ReadAsync(cancellation.Token);
                 if (line.Contains("listening on", StringComparison.Ordinal))
                 {
+                    // Nobody reads the lines after the banner: keep them only in the output.
+                    _started = true;
                     return;
                 }
             }
@@ -172,7 +175,10 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
 
         _output.Enqueue(line);
-        _lines.Writer.TryWrite(line);
+        if (!_started)
+        {
+            _lines.Writer.TryWrite(line);
+        }
     }
 
     private static string GatewayAssemblyPath() => BuiltAssemblyPath(Path.Combine("src", "CreditLedger.Gateway"), "CreditLedger.Gateway.dll");

@@ -23,6 +23,9 @@ public static partial class ApiEndpoints
         return endpoints;
     }
 
+    /// <summary>While requests are answered 503, at most one warning about it is logged per this interval.</summary>
+    public static readonly TimeSpan UnavailableWarningInterval = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Answers what escapes the routes as problem details: storage or cluster trouble is 503
     /// <c>unavailable</c> with <c>Retry-After</c> (safe to retry with the same key or invoice id); a body
@@ -31,9 +34,14 @@ public static partial class ApiEndpoints
     /// </summary>
     public static IApplicationBuilder UseCreditLedgerProblems(this IApplicationBuilder app)
     {
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiEndpoints));
+        var unavailable = new UnavailableAnswerLog(logger, TimeProvider.System, UnavailableWarningInterval);
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = _ => StatusCodes.Status500InternalServerError,
+            // The handler below logs what deserves it (every 500 with its exception, 503s summarised); the middleware's
+            // own "unhandled exception" error for every answered exception would flood the log during an outage.
+            SuppressDiagnosticsCallback = _ => true,
             ExceptionHandler = async context =>
             {
                 var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
@@ -47,11 +55,15 @@ public static partial class ApiEndpoints
                         break;
                     case not null when IsUnavailable(exception) && !context.RequestAborted.IsCancellationRequested:
                         context.Response.Headers.RetryAfter = "1";
-                        LogUnavailable(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiEndpoints)), exception, context.Request.Path);
+                        unavailable.Record(context.Request.Path, exception);
                         await Problems.WriteAsync(context, "unavailable", "Storage or the cluster is unavailable; retry with the same Idempotency-Key or invoice id.");
                         break;
+                    case not null when IsUnavailable(exception):
+                        // The client went away while storage or the cluster failed it: nobody reads an answer.
+                        LogAbandoned(logger, exception, context.Request.Path);
+                        break;
                     default:
-                        LogInternalError(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiEndpoints)), exception, context.Request.Path);
+                        LogInternalError(logger, exception, context.Request.Path);
                         await Problems.WriteAsync(context, "internal_error", $"An internal error occurred; quote request id {context.TraceIdentifier}.");
                         break;
                 }
@@ -93,8 +105,7 @@ public static partial class ApiEndpoints
         ArgumentNullException.ThrowIfNull(exception);
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
-            if (e is LedgerUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
-                or System.Data.Common.DbException or OperationCanceledException)
+            if (IsInfrastructureFailure(e))
             {
                 return true;
             }
@@ -103,8 +114,13 @@ public static partial class ApiEndpoints
         return false;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered 503 to {Path}: storage or the cluster is unavailable")]
-    private static partial void LogUnavailable(ILogger logger, Exception? exception, string path);
+    /// <summary>Whether the exception itself (not one it wraps) is one of the infrastructure failures.</summary>
+    internal static bool IsInfrastructureFailure(Exception exception) =>
+        exception is LedgerUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+            or System.Data.Common.DbException or OperationCanceledException;
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The client of {Path} went away before its failure could be answered")]
+    private static partial void LogAbandoned(ILogger logger, Exception? exception, PathString path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Answered 500 to {Path}")]
     private static partial void LogInternalError(ILogger logger, Exception? exception, string path);

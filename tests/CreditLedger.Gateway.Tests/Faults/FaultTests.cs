@@ -4,6 +4,7 @@ using CreditLedger.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using CreditLedger.Gateway.Api;
 using CreditLedger.Gateway.Tests.Reports;
 using Xunit.Abstractions;
 using Attempt = LoadGenerator::CreditLedger.LoadTests.OpenLoopRun.Attempt;
@@ -62,7 +63,17 @@ public sealed class FaultTests(ITestOutputHelper output)
     {
         await using var cluster = await FaultCluster.StartAsync();
 
-        await RunAndVerifyAsync(cluster, "PostgreSQL stopped -m immediate and started again", cluster.RestartPostgresAsync);
+        var elapsed = Stopwatch.StartNew();
+        var failedAttempts = await RunAndVerifyAsync(cluster, "PostgreSQL stopped -m immediate and started again", cluster.RestartPostgresAsync);
+
+        // Every request and retry during the outage is answered 503; the gateway says so in one warning per interval
+        // (with the count of the others), not one log entry per answer, which would flood the log when it matters most.
+        var log = cluster.Gateway.Output.Split(Environment.NewLine);
+        var warnings = log.Count(line => line.Contains("Answered 503 to", StringComparison.Ordinal));
+        var answered503 = failedAttempts.Count(a => a.Error == "HTTP 503");
+        output.WriteLine($"The gateway answered 503 {answered503} times and logged {warnings} warnings about it in {elapsed.Elapsed.TotalSeconds:0} s ({log.Length} log lines in all).");
+        Assert.DoesNotContain(log, line => line.Contains("unhandled exception", StringComparison.OrdinalIgnoreCase));
+        Assert.InRange(warnings, answered503 > 0 ? 1 : 0, (int)(elapsed.Elapsed / ApiEndpoints.UnavailableWarningInterval) + 1);
     }
 
     [Fact]
