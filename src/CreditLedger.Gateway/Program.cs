@@ -118,7 +118,7 @@ if (servesApi)
 
 app.MapCreditLedgerMetrics(app.Configuration);
 app.MapHealthEndpoints();
-app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app, role));
+app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app, role, orleans));
 
 await app.RunAsync();
 return 0;

@@ -15,14 +15,15 @@ public static class ClientBuilderExtensions
     /// from the silos' dashboard grains, see <see cref="SiloBuilderExtensions.AddCreditLedgerSilo"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException">Clustering is not <c>adonet</c>: a separate gateway
-    /// process finds silos only through the membership table.</exception>
+    /// process finds silos only through the membership table of a shared database.</exception>
     public static IClientBuilder AddCreditLedgerClient(this IClientBuilder client, OrleansSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.ClusteringMode != ClusteringMode.AdoNet)
         {
-            throw new InvalidOperationException(
-                "A gateway-only process (CreditLedger:Role=gateway) needs Orleans:Clustering=adonet to find the silos.");
+            throw new InvalidOperationException(settings.SharedDatabase
+                ? "A gateway-only process (CreditLedger:Role=gateway) finds the silos in the membership table: it needs Orleans:Clustering=adonet (the default with ConnectionStrings:Ledger), not localhost."
+                : "A gateway-only process (CreditLedger:Role=gateway) finds the silos in the membership table of the database they share: set ConnectionStrings:Ledger (Orleans:Clustering=adonet is then the default).");
         }
 
         client.Configure<ClusterOptions>(o =>

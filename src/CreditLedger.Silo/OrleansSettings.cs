@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CreditLedger.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace CreditLedger.Silo;
@@ -20,10 +21,21 @@ public sealed class OrleansSettings
     public string ServiceId { get; set; } = "creditledger";
 
     /// <summary>
-    /// <c>localhost</c> (one silo, no membership table; the default for the all-in-one process) or
-    /// <c>adonet</c> (membership in PostgreSQL, for several processes).
+    /// <c>adonet</c> (membership in PostgreSQL: every process given the same database forms one cluster) or
+    /// <c>localhost</c> (one silo, no membership table). Unset, it follows the database: <c>adonet</c> with a
+    /// shared database (<c>ConnectionStrings:Ledger</c>), <c>localhost</c> with the embedded cluster.
     /// </summary>
     public string? Clustering { get; set; }
+
+    /// <summary>Whether the process was given a shared database (<c>ConnectionStrings:Ledger</c>) rather than the embedded cluster.</summary>
+    public bool SharedDatabase { get; set; }
+
+    /// <summary>
+    /// Whether <c>localhost</c> was chosen explicitly although the database is shared: another process given the same
+    /// database would form a cluster of its own and serve the same customers at the same time. Allowed (a lone
+    /// process on a configured server), but the host warns.
+    /// </summary>
+    public bool LocalhostWithSharedDatabase => SharedDatabase && ClusteringMode == ClusteringMode.Localhost;
 
     /// <summary>The port silos talk to each other on; 0 (the default) picks a free one at start.</summary>
     public int SiloPort { get; set; }
@@ -68,16 +80,20 @@ public sealed class OrleansSettings
     /// <exception cref="InvalidOperationException">A setting has a value that cannot work.</exception>
     public static OrleansSettings From(IConfiguration configuration)
     {
-        var settings = new OrleansSettings();
+        var settings = new OrleansSettings
+        {
+            SharedDatabase = !string.IsNullOrWhiteSpace(configuration.GetConnectionString(LedgerDatabase.ConnectionStringName)),
+        };
         configuration.GetSection(SectionName).Bind(settings);
         settings.Validate();
         return settings;
     }
 
-    /// <summary>The clustering mode, <see cref="ClusteringMode.Localhost"/> when not set.</summary>
+    /// <summary>The clustering mode; when not set, <see cref="ClusteringMode.AdoNet"/> with a shared database, else <see cref="ClusteringMode.Localhost"/>.</summary>
     public ClusteringMode ClusteringMode => Clustering?.Trim().ToUpperInvariant() switch
     {
-        null or "" or "LOCALHOST" => ClusteringMode.Localhost,
+        null or "" => SharedDatabase ? ClusteringMode.AdoNet : ClusteringMode.Localhost,
+        "LOCALHOST" => ClusteringMode.Localhost,
         "ADONET" => ClusteringMode.AdoNet,
         _ => throw new InvalidOperationException(
             $"Orleans:Clustering is '{Clustering}'; it must be 'localhost' or 'adonet'."),

@@ -9,7 +9,8 @@ namespace CreditLedger.Gateway.Tests;
 
 /// <summary>
 /// The failure-detection and response-timeout settings reach Orleans' options in silos and clients, Orleans'
-/// defaults stay when they are unset, and values that cannot work are refused at start.
+/// defaults stay when they are unset, and values that cannot work are refused at start. Clustering follows the
+/// database unless set.
 /// </summary>
 public sealed class OrleansSettingsTests
 {
@@ -43,6 +44,30 @@ public sealed class OrleansSettingsTests
         var membership = silo.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
         Assert.Equal((TimeSpan.FromSeconds(5), 3), (membership.ProbeTimeout, membership.NumMissedProbesLimit));
         Assert.Equal(TimeSpan.FromSeconds(30), silo.Services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.ResponseTimeout);
+    }
+
+    [Theory]
+    [InlineData(null, null, ClusteringMode.Localhost, false)]
+    [InlineData("Host=db;Database=ledger", null, ClusteringMode.AdoNet, false)]
+    [InlineData("Host=db;Database=ledger", "localhost", ClusteringMode.Localhost, true)]
+    [InlineData(null, "adonet", ClusteringMode.AdoNet, false)]
+    public void Clustering_Unset_FollowsTheDatabase(string? connectionString, string? clustering, ClusteringMode expected, bool warns)
+    {
+        var settings = Read(new() { ["ConnectionStrings:Ledger"] = connectionString, ["Orleans:Clustering"] = clustering });
+
+        Assert.Equal((expected, warns), (settings.ClusteringMode, settings.LocalhostWithSharedDatabase));
+    }
+
+    [Theory]
+    [InlineData(null, "set ConnectionStrings:Ledger")]
+    [InlineData("localhost", "needs Orleans:Clustering=adonet")]
+    public void GatewayClient_NoMembershipTable_RefusedWithWhatToSet(string? clustering, string advice)
+    {
+        var settings = Read(new() { ["ConnectionStrings:Ledger"] = clustering is null ? null : "Host=db;Database=ledger", ["Orleans:Clustering"] = clustering });
+
+        var error = Assert.Throws<InvalidOperationException>(() => ClientHost(settings));
+
+        Assert.Contains(advice, error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -5,8 +5,10 @@ using CreditLedger.Testing;
 namespace CreditLedger.Gateway.Tests;
 
 /// <summary>
-/// The same program in separate roles: a silo-only process and a gateway-only process (an Orleans client)
-/// find each other through ADO.NET clustering in PostgreSQL, and the gateway is ready only through the silo.
+/// The same program in separate roles: a silo-only process and a gateway-only process (an Orleans client), given a
+/// role and the shared database only, find each other through ADO.NET clustering in PostgreSQL (the default with a
+/// connection string), and the gateway is ready only through the silo. Two all-in-one processes given the same
+/// database form one cluster too.
 /// </summary>
 public sealed class SeparateRolesTests : IAsyncLifetime
 {
@@ -29,12 +31,11 @@ public sealed class SeparateRolesTests : IAsyncLifetime
     private const string Key = "clk_separate_roles_test_key_0123456789abc";
 
     [Fact]
-    public async Task SiloAndGatewayProcesses_AdoNetClustering_GatewayIsReadyThroughTheSilo()
+    public async Task SiloAndGatewayProcesses_RoleAndConnectionStringOnly_GatewayIsReadyThroughTheSilo()
     {
         var cluster = new Dictionary<string, string>
         {
             ["ConnectionStrings__Ledger"] = _connectionString,
-            ["Orleans__Clustering"] = "adonet",
             ["Orleans__ClusterId"] = "separate-roles",
             ["Orleans__ServiceId"] = "separate-roles",
             ["CreditLedger__Auth__BootstrapKey"] = Key,
@@ -79,11 +80,44 @@ public sealed class SeparateRolesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwoAllInOneProcesses_SameConnectionString_FormOneCluster()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Ledger"] = _connectionString,
+            ["CreditLedger__Auth__BootstrapKey"] = Key,
+        };
+
+        await using var first = GatewayProcess.Start(_workingDirectory, settings);
+        await first.WaitUntilStartedAsync(StartTimeout);
+        await using var second = GatewayProcess.Start(_workingDirectory, settings);
+        await second.WaitUntilStartedAsync(StartTimeout);
+
+        foreach (var process in new[] { first, second })
+        {
+            using var client = new HttpClient { BaseAddress = process.BaseAddress };
+            await Eventually.UntilAsync(
+                async () =>
+                {
+                    using var body = JsonDocument.Parse(await client.GetStringAsync(new Uri("/health/ready", UriKind.Relative)));
+                    return body.RootElement.GetProperty("checks").GetProperty("silo").GetProperty("description").GetString() == "2 active silo(s).";
+                },
+                StartTimeout,
+                "each process to see both silos");
+        }
+
+        Assert.DoesNotContain("Orleans:Clustering=localhost", first.Output + second.Output, StringComparison.Ordinal);
+        await second.StopAsync(StartTimeout);
+        await first.StopAsync(StartTimeout);
+        Assert.Equal((0, 0), (first.ExitCode, second.ExitCode));
+    }
+
+    [Fact]
     public async Task GatewayProcess_LocalhostClustering_ExitsWithOneClearMessage()
     {
         await using var gateway = GatewayProcess.Start(
             _workingDirectory,
-            new Dictionary<string, string> { ["ConnectionStrings__Ledger"] = _connectionString, ["CreditLedger__Role"] = "gateway" });
+            new Dictionary<string, string> { ["ConnectionStrings__Ledger"] = _connectionString, ["CreditLedger__Role"] = "gateway", ["Orleans__Clustering"] = "localhost" });
 
         await gateway.WaitForExitAsync(StartTimeout);
 

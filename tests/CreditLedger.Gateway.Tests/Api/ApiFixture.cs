@@ -50,6 +50,8 @@ public class ApiFixture : IAsyncLifetime, IAsyncDisposable
                 .UseSetting("CreditLedger:Auth:BootstrapKey", AdminKey)
                 .UseSetting("Orleans:ServiceId", "api-" + Environment.ProcessId)
                 .UseSetting("Orleans:ClusterId", "api-" + Environment.ProcessId)
+                // Each fixture is one process alone on its own database: no membership table needed.
+                .UseSetting("Orleans:Clustering", "localhost")
                 .ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(Settings));
             ConfigureHost(web);
         });

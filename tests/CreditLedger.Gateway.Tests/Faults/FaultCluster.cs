@@ -190,7 +190,6 @@ internal sealed class FaultCluster : IAsyncDisposable
         {
             ["ConnectionStrings__Ledger"] = ConnectionString,
             ["CreditLedger__Auth__BootstrapKey"] = Key,
-            ["Orleans__Clustering"] = "adonet",
             ["Orleans__ClusterId"] = "faults",
             ["Orleans__ServiceId"] = "faults",
             // A silo that stops answering is declared dead after two missed one-second probes instead of three of five.
