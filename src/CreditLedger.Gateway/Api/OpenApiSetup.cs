@@ -20,8 +20,21 @@ public static class OpenApiSetup
     {
         services.AddOpenApi("v1", options =>
         {
+            // The API only: the Orleans dashboard, static files and health (docs/operations.md) are not part of it.
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("v1/", StringComparison.Ordinal) == true;
             options.AddDocumentTransformer((document, _, _) =>
             {
+                // The server is the address the document was fetched from; paths start with a slash of their own.
+                foreach (var server in document.Servers ?? [])
+                {
+                    server.Url = server.Url?.TrimEnd('/');
+                }
+
+                foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+                {
+                    tag.Description = TagDescriptions.GetValueOrDefault(tag.Name ?? string.Empty);
+                }
+
                 document.Info = new OpenApiInfo
                 {
                     Title = "CreditLedger API",
@@ -84,6 +97,18 @@ public static class OpenApiSetup
             .AllowAnonymous();
         return endpoints;
     }
+
+    private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
+    {
+        ["API keys"] = "Keys for the API, each with scopes; the secret is shown once, at creation. Admin only.",
+        ["Customers"] = "The customers credits are granted to, created on first use or explicitly, and listed.",
+        ["Credit grants"] = "Grants of money or units with a reason and an optional expiry; voiding removes what remains of one.",
+        ["Balances and history"] = "Available, pending and expiring-soon balances per credit type, and the customer's ledger entries.",
+        ["Invoices"] = "Applying credits to an invoice (soonest-expiring first), then paying or voiding it.",
+        ["Webhooks"] = "Endpoints that receive signed credit events, their delivery progress, retries and secrets.",
+        ["Reports"] = "The credits report across customers: granted, applied, expired and available per credit type.",
+        ["Operations"] = "Sign-in for the Orleans dashboard, for operators with an admin key.",
+    };
 
     private const string Description = """
         The credit engine's HTTP API. JSON bodies in camelCase; timestamps RFC 3339 in UTC; amounts are decimal
