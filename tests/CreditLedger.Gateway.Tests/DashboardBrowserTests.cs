@@ -174,6 +174,41 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
         Assert.Equal(0, await page.Locator(".secret").CountAsync());
     }
 
+    [Fact]
+    public async Task CustomersList_ClickAnywhereOnARow_OrTabToItAndEnter_OpensTheCustomer()
+    {
+        var page = await dashboard.SignedInPageAsync();
+        var customer = await CreateCustomerAsync(page, "rowlink");
+        await page.GotoAsync(dashboard.Url($"#/customers?search={customer}"));
+        var row = page.Locator("tbody tr", new() { HasText = customer });
+
+        // The name cell is not the link, yet a mouse click on it opens the customer (the click lands on the row's
+        // link, which covers the row; Force skips the check that the cell itself receives it).
+        await row.Locator("td").Nth(1).ClickAsync(new() { Force = true });
+        await Expect(page.Locator("h1")).ToContainTextAsync("Acme rowlink");
+
+        await page.GoBackAsync();
+        await Expect(row).ToBeVisibleAsync();
+        var link = row.GetByRole(AriaRole.Link, new() { Name = customer });
+        await link.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("h1")).ToContainTextAsync("Acme rowlink");
+    }
+
+    [Fact]
+    public async Task Toast_AfterNavigatingAway_Cleared()
+    {
+        var page = await dashboard.SignedInPageAsync();
+        await CreateCustomerAsync(page, "toast");
+        await GrantAsync(page, "5", "P90D", "Toast credit");
+        await Expect(page.Locator("#toast")).ToHaveTextAsync("Credits granted.");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Customers", Exact = true }).First.ClickAsync();
+
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Customers");
+        await Expect(page.Locator("#toast")).ToBeEmptyAsync();
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     private async Task<string> CreateCustomerAsync(IPage page, string prefix)

@@ -74,7 +74,7 @@ async function customers(params) {
     </form>
     <div class="table-wrap"><table>
       <thead><tr><th>Customer</th><th>Name</th><th class="hide-narrow">E-mail</th><th class="hide-narrow">Created</th></tr></thead>
-      <tbody>${page.data.map((c) => `<tr><td><a href="#/customers/${encodeURIComponent(c.customerId)}">${esc(c.customerId)}</a></td><td>${esc(c.name)}</td><td class="hide-narrow">${esc(c.email)}</td><td class="hide-narrow">${when(c.createdAt)}</td></tr>`).join('') || '<tr><td colspan="4" class="muted">No customers.</td></tr>'}</tbody>
+      <tbody>${page.data.map((c) => `<tr class="row-link"><td><a href="#/customers/${encodeURIComponent(c.customerId)}">${esc(c.customerId)}</a></td><td>${esc(c.name)}</td><td class="hide-narrow">${esc(c.email)}</td><td class="hide-narrow">${when(c.createdAt)}</td></tr>`).join('') || '<tr><td colspan="4" class="muted">No customers.</td></tr>'}</tbody>
     </table></div>
     ${page.nextCursor ? `<a href="#/customers?search=${encodeURIComponent(search)}&cursor=${encodeURIComponent(page.nextCursor)}">Next page</a>` : ''}
     <h2>New customer</h2>
@@ -409,5 +409,6 @@ signOut.addEventListener('click', async () => {
   location.hash = '#/signin';
   render();
 });
-window.addEventListener('hashchange', () => { render(); view.focus(); });
+// A message about the page being left does not follow to the next one.
+window.addEventListener('hashchange', () => { document.getElementById('toast').textContent = ''; render(); view.focus(); });
 render();
