@@ -20,7 +20,7 @@ public static class SiloBuilderExtensions
     /// Makes this silo a member of the cluster <paramref name="settings"/> describe, with grain storage
     /// (<see cref="StorageNames.Ledger"/>, System.Text.Json snapshots) and reminders in the
     /// <see cref="LedgerDatabase"/>, which must be registered before the silo; and the grains' services
-    /// (<see cref="GrainServiceCollectionExtensions.AddCreditLedgerGrains"/>) and webhook delivery (a worker per endpoint, hosted by <see cref="WebhookEndpointGrain"/> and kept running by <see cref="WebhookKeeper"/>). Trace context
+    /// (<see cref="GrainServiceCollectionExtensions.AddCreditLedgerGrains"/>) and webhook delivery (a worker per endpoint, hosted by <see cref="WebhookEndpointGrain"/> and kept running by <see cref="WebhookKeeper"/>; old delivery records deleted by <see cref="DeliveryRecordPurge"/>). Trace context
     /// flows through grain calls, and the silo runs the Orleans dashboard's grains, which collect the statistics a
     /// dashboard shows wherever it is served (a co-hosted gateway or a gateway-only process).
     /// </summary>
@@ -100,6 +100,7 @@ public static class SiloBuilderExtensions
         silo.Services.TryAddSingleton(sp => new WebhookStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
         silo.Services.TryAddSingleton<WebhookSender>();
         silo.Services.AddHostedService<WebhookKeeper>();
+        silo.Services.AddHostedService<DeliveryRecordPurge>();
         return silo;
     }
 }

@@ -42,6 +42,16 @@ public sealed class WebhookOptions
     /// <summary>How often every silo makes sure each endpoint that is not disabled has a running worker (default 5 s).</summary>
     public TimeSpan KeeperInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long the record of a retried delivery (its body and every attempt, listed by the deliveries route) is kept
+    /// after its first attempt once it has succeeded or failed for good (default 30 days); pending ones are kept until
+    /// they finish.
+    /// </summary>
+    public TimeSpan AttemptRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often every silo deletes the delivery records past <see cref="AttemptRetention"/> (default 1 hour).</summary>
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Ledger entries a worker reads at once (default 500).</summary>
     public int BatchSize { get; set; } = 500;
 
@@ -83,10 +93,10 @@ public sealed class WebhookOptions
     {
         _ = ParseRetrySchedule();
         if (Timeout <= TimeSpan.Zero || PollInterval <= TimeSpan.Zero || SaveInterval <= TimeSpan.Zero || KeeperInterval <= TimeSpan.Zero
-            || BatchSize < 1 || MaxInFlight < 1 || FailingAfterAttempts < 1)
+            || BatchSize < 1 || MaxInFlight < 1 || FailingAfterAttempts < 1 || AttemptRetention <= TimeSpan.Zero || PurgeInterval <= TimeSpan.Zero)
         {
             throw new InvalidOperationException(
-                $"{SectionName}: Timeout, PollInterval, SaveInterval, KeeperInterval, BatchSize, MaxInFlight and FailingAfterAttempts must be positive.");
+                $"{SectionName}: Timeout, PollInterval, SaveInterval, KeeperInterval, BatchSize, MaxInFlight, FailingAfterAttempts, AttemptRetention and PurgeInterval must be positive.");
         }
     }
 }

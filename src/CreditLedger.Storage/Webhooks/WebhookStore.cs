@@ -322,6 +322,25 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> finished deliveries (succeeded or failed for good) whose first attempt is
+    /// older than <paramref name="retention"/>, with their attempts; pending ones are kept whatever their age. Rows
+    /// another transaction holds are skipped, so the purge never waits for delivery. Answers how many it deleted.
+    /// </summary>
+    public async Task<int> PurgeFinishedDeliveriesAsync(TimeSpan retention, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            DELETE FROM webhook_deliveries WHERE delivery_id IN (
+                SELECT delivery_id FROM webhook_deliveries
+                WHERE status <> 'pending' AND created_at < now() - $1::interval
+                ORDER BY delivery_id
+                LIMIT $2
+                FOR UPDATE SKIP LOCKED)
+            """);
+        Add(command, retention, limit);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Marks an endpoint failing (no first attempts until a probe succeeds).</summary>
     public Task MarkFailingAsync(string endpointId, int consecutiveFailures, CancellationToken cancellationToken = default) => ExecuteAsync(
         """

@@ -111,6 +111,45 @@ public sealed class WebhookTests(WebhookTests.WebhookApi api) : IClassFixture<We
     }
 
     [Fact]
+    public async Task DeliveryRecords_FinishedAndOlderThanTheRetention_PurgedWithTheirAttempts_PendingAndRecentKept()
+    {
+        var receiver = await api.ReceiverAsync();
+        receiver.Set("purge-done", new WebhookReceiver.Behaviour(FailFirst: 1));
+        receiver.Set("purge-pending", new WebhookReceiver.Behaviour(AlwaysFail: true));
+        var (done, _) = await CreateEndpointAsync(receiver, "purge-done", "account.credits.granted");
+        var (pending, _) = await CreateEndpointAsync(receiver, "purge-pending", "account.credits.granted");
+        var customer = await api.CustomerAsync("purge");
+        using var http = api.Client();
+        foreach (var reason in new[] { "Old", "Recent" })
+        {
+            await (await http.PostAsync($"/v1/customers/{customer}/credit-grants", ApiFixture.Raw($$"""{"type":"units","amount":"5","unit":"api_calls","reason":"{{reason}}"}""")))
+                .JsonAsync(HttpStatusCode.Created);
+        }
+
+        await Eventually.UntilAsync(
+            async () => await api.ScalarAsync("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $1 AND status = 'succeeded'", done) == 2
+                && await api.ScalarAsync("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $1 AND status = 'pending'", pending) == 2,
+            Patience,
+            "two retried deliveries finished and two pending");
+        var old = await api.ScalarAsync("SELECT min(delivery_id) FROM webhook_deliveries WHERE endpoint_id = $1", done);
+        var oldPending = await api.ScalarAsync("SELECT min(delivery_id) FROM webhook_deliveries WHERE endpoint_id = $1", pending);
+        Assert.Equal(2, await api.ScalarAsync("SELECT count(*) FROM webhook_attempts WHERE delivery_id = $1", old));
+
+        // Their first attempts a month ago: past the 30-day retention.
+        await api.ScalarAsync("WITH aged AS (UPDATE webhook_deliveries SET created_at = now() - interval '31 days' WHERE delivery_id IN ($1, $2) RETURNING 1) SELECT count(*) FROM aged", old, oldPending);
+
+        await Eventually.UntilAsync(
+            async () => await api.ScalarAsync("SELECT count(*) FROM webhook_deliveries WHERE delivery_id = $1", old) == 0,
+            Patience,
+            "the old finished delivery record to be purged");
+        Assert.Equal(0, await api.ScalarAsync("SELECT count(*) FROM webhook_attempts WHERE delivery_id = $1", old));
+        Assert.Equal(1, await api.ScalarAsync("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $1", done));
+        Assert.Equal(1, await api.ScalarAsync("SELECT count(*) FROM webhook_deliveries WHERE delivery_id = $1 AND status = 'pending'", oldPending));
+        var listed = await http.GetAsync($"/v1/webhook-endpoints/{done}/deliveries").OkAsync();
+        Assert.Single(listed.GetProperty("data").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Endpoint_FailingForTheWholeWindow_IsDisabledAndEnableReplaysFromAnInstant()
     {
         var receiver = await api.ReceiverAsync();
@@ -378,6 +417,7 @@ public sealed class WebhookTests(WebhookTests.WebhookApi api) : IClassFixture<We
             new("CreditLedger:Webhooks:RetrySchedule", "100ms,100ms,100ms,100ms,2s,25s"),
             new("CreditLedger:Webhooks:PollInterval", "00:00:00.050"),
             new("CreditLedger:Webhooks:Timeout", "00:00:05"),
+            new("CreditLedger:Webhooks:PurgeInterval", "00:00:00.200"),
         ];
 
         public async Task<WebhookReceiver> ReceiverAsync() => _receiver ??= await WebhookReceiver.StartAsync();
