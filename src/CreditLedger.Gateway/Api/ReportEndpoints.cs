@@ -22,14 +22,16 @@ public static class ReportEndpoints
             .RequireScope(Scopes.Read)
             .WithName("GetCreditsReport")
             .WithSummary("Credit usage across all customers")
-            .WithDescription("Granted, applied, consumed, reinstated, expired and voided per credit type (groupBy=creditType, the default), per customer (groupBy=customer) or per UTC day (groupBy=day), over `from`-`to` (inclusive UTC days, default the last 30), filtered by `customerId`, `creditType` and `type` (monetary or units). `available` (now) comes with creditType and customer groupings. `Accept: text/csv` or `format=csv` gives the rows as CSV.")
+            .WithDescription("Granted, applied, consumed, reinstated, expired and voided per credit type (groupBy=creditType, the default), per customer (groupBy=customer) or per UTC day (groupBy=day), over `from`-`to` (inclusive UTC days, default the last 30), filtered by `customerId`, `creditType` and `type` (monetary or units). `available` (now) comes with creditType and customer groupings. Grouped by customer, the rows come in pages: `limit` (1-200, default 50) and `cursor` (the previous page's `nextCursor`, null on the last page); `totals` always cover the whole filter. `Accept: text/csv` or `format=csv` gives every row as CSV, streamed.")
             .Produces<ReportResponse>()
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .WithProblems(400);
         return v1;
     }
 
-    private static async Task<Results<JsonHttpResult<ReportResponse>, ContentHttpResult, JsonHttpResult<Problem>>> GetAsync(
+    private const string CursorKind = "report-customer";
+
+    private static async Task<Results<JsonHttpResult<ReportResponse>, EmptyHttpResult, JsonHttpResult<Problem>>> GetAsync(
         HttpRequest request, ReportStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var (query, problem) = Parse(request, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
@@ -38,16 +40,49 @@ public static class ReportEndpoints
             return problem;
         }
 
-        var rows = await store.QueryAsync(query!, cancellationToken);
+        var csv = WantsCsv(request);
+        ReportPage? page = null;
+        if (query!.GroupBy == ReportGrouping.Customer && !csv)
+        {
+            if (!ApiRequest.TryLimit(request, out var limit, out problem) || !Cursor.TryRead(request, CursorKind, out string? position, out problem))
+            {
+                return problem!;
+            }
+
+            var after = position?.Split('\n', 2);
+            // One more than the page: whether there is a next page.
+            page = new ReportPage(after?[0], after?.ElementAtOrDefault(1), limit + 1);
+        }
+        else if (request.Query.ContainsKey("limit") || request.Query.ContainsKey("cursor"))
+        {
+            return Problems.Validation(request.Query.ContainsKey("cursor") ? "cursor" : "limit", "Only the JSON report grouped by customer is paged; the CSV form has every row.");
+        }
+
+        if (csv)
+        {
+            await WriteCsvAsync(request.HttpContext.Response, store.ReadAsync(query, page: null, cancellationToken), query.GroupBy, cancellationToken);
+            return TypedResults.Empty;
+        }
+
+        var rows = new List<ReportRow>();
+        await foreach (var row in store.ReadAsync(query, page, cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        string? nextCursor = null;
+        if (page is not null && rows.Count == page.Limit)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            nextCursor = Cursor.Encode(CursorKind, $"{rows[^1].CustomerId}\n{rows[^1].CreditType}");
+        }
+
+        // The totals cover the whole filter, not the page: per customer, they are the rows per credit type.
+        var totalRows = page is null ? rows : await store.QueryAsync(query with { GroupBy = ReportGrouping.CreditType }, cancellationToken);
         var oldestPending = await store.OldestPendingAsync(cancellationToken);
         var now = time.GetUtcNow();
         var lag = oldestPending is { } oldest && oldest < now ? Math.Round((now - oldest).TotalSeconds, 3) : 0;
         var asOf = oldestPending ?? now;
-
-        if (WantsCsv(request))
-        {
-            return TypedResults.Content(Csv(rows, query!.GroupBy), "text/csv; charset=utf-8", Encoding.UTF8);
-        }
 
         var items = rows.Select(r => new ReportRowItem(
             r.CreditType,
@@ -60,7 +95,7 @@ public static class ReportEndpoints
             Amount(r.Expired, r.CreditType),
             Amount(r.Voided, r.CreditType),
             r.Available is { } available ? Amount(available, r.CreditType) : null)).ToList();
-        var totals = rows
+        var totals = totalRows
             .GroupBy(r => r.CreditType, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(
@@ -72,9 +107,9 @@ public static class ReportEndpoints
                     Amount(g.Sum(r => r.Reinstated), g.Key),
                     Amount(g.Sum(r => r.Expired), g.Key),
                     Amount(g.Sum(r => r.Voided), g.Key),
-                    query!.GroupBy == ReportGrouping.Day ? null : Amount(g.Sum(r => r.Available ?? 0), g.Key)),
+                    query.GroupBy == ReportGrouping.Day ? null : Amount(g.Sum(r => r.Available ?? 0), g.Key)),
                 StringComparer.Ordinal);
-        return TypedResults.Json(new ReportResponse(items, totals, asOf, lag), GatewayJsonContext.Default.ReportResponse);
+        return TypedResults.Json(new ReportResponse(items, totals, asOf, lag, nextCursor), GatewayJsonContext.Default.ReportResponse);
     }
 
     private static (ReportQuery? Query, JsonHttpResult<Problem>? Problem) Parse(HttpRequest request, DateOnly today)
@@ -152,10 +187,12 @@ public static class ReportEndpoints
         request.Query["format"] == "csv"
         || request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
 
-    // RFC 4180: CRLF line ends, a header line, and fields quoted when they hold a comma, quote or line break.
-    private static string Csv(IReadOnlyList<ReportRow> rows, ReportGrouping grouping)
+    // RFC 4180: CRLF line ends, a header line, and fields quoted when they hold a comma, quote or line break. Rows are
+    // written as PostgreSQL returns them, so an answer of any size needs no more memory than one row.
+    private static async Task WriteCsvAsync(HttpResponse response, IAsyncEnumerable<ReportRow> rows, ReportGrouping grouping, CancellationToken cancellationToken)
     {
-        var csv = new StringBuilder();
+        response.ContentType = "text/csv; charset=utf-8";
+        await using var csv = new StreamWriter(response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024);
         var header = new List<string> { "creditType" };
         if (grouping == ReportGrouping.Customer)
         {
@@ -173,8 +210,8 @@ public static class ReportEndpoints
             header.Add("available");
         }
 
-        csv.Append(string.Join(',', header)).Append("\r\n");
-        foreach (var row in rows)
+        await csv.WriteAsync(string.Join(',', header) + "\r\n");
+        await foreach (var row in rows.WithCancellation(cancellationToken))
         {
             var fields = new List<string> { row.CreditType };
             if (grouping == ReportGrouping.Customer)
@@ -193,10 +230,10 @@ public static class ReportEndpoints
                 fields.Add(Amount(row.Available ?? 0, row.CreditType));
             }
 
-            csv.Append(string.Join(',', fields.Select(Quote))).Append("\r\n");
+            await csv.WriteAsync(string.Join(',', fields.Select(Quote)) + "\r\n");
         }
 
-        return csv.ToString();
+        await csv.FlushAsync(cancellationToken);
     }
 
     private static string Quote(string field) =>

@@ -11,6 +11,12 @@ namespace CreditLedger.Storage.Reports;
 /// <param name="GroupBy">Rows per credit type, per customer and credit type, or per day and credit type.</param>
 public sealed record ReportQuery(DateOnly From, DateOnly To, string? CustomerId, string? CreditType, CreditKind? Kind, ReportGrouping GroupBy);
 
+/// <summary>A page of the rows grouped by customer: the rows after (<paramref name="AfterCustomerId"/>, <paramref name="AfterCreditType"/>) in key order, at most <paramref name="Limit"/>.</summary>
+/// <param name="AfterCustomerId">The customer of the last row of the previous page, or null for the first page.</param>
+/// <param name="AfterCreditType">The credit type of the last row of the previous page.</param>
+/// <param name="Limit">Rows on the page at most.</param>
+public sealed record ReportPage(string? AfterCustomerId, string? AfterCreditType, int Limit);
+
 /// <summary>How report rows are grouped; every grouping also splits by credit type.</summary>
 public enum ReportGrouping
 {

@@ -118,7 +118,28 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
     /// <summary>The report rows for <paramref name="query"/>, ordered by their grouping keys.</summary>
     public async Task<IReadOnlyList<ReportRow>> QueryAsync(ReportQuery query, CancellationToken cancellationToken = default)
     {
+        var rows = new List<ReportRow>();
+        await foreach (var row in ReadAsync(query, page: null, cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// The report rows for <paramref name="query"/> ordered by their grouping keys, read as they come (for a CSV answer
+    /// of any size); with <paramref name="page"/> (grouping by customer only), one page of them.
+    /// </summary>
+    public async IAsyncEnumerable<ReportRow> ReadAsync(
+        ReportQuery query, ReportPage? page, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(query);
+        if (page is not null && query.GroupBy != ReportGrouping.Customer)
+        {
+            throw new ArgumentException("Only the rows grouped by customer are paged.", nameof(page));
+        }
+
         var keys = query.GroupBy switch
         {
             ReportGrouping.Customer => "customer_id, credit_type",
@@ -155,7 +176,8 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
                       coalesce(f.granted, 0), coalesce(f.applied, 0), coalesce(f.consumed, 0), coalesce(f.reinstated, 0),
                       coalesce(f.expired, 0), coalesce(f.voided, 0), coalesce(a.available, 0)
                FROM flows f FULL JOIN available a USING ({keys})
-               ORDER BY {keys}
+               {(page is null ? string.Empty : "WHERE (customer_id, credit_type) > (coalesce($5, ''), coalesce($6, ''))")}
+               ORDER BY {keys}{(page is null ? string.Empty : " LIMIT $7")}
                """
             : $"""
                SELECT NULL::text, day, credit_type, sum(granted), sum(applied), sum(consumed), sum(reinstated), sum(expired), sum(voided), NULL::numeric
@@ -166,11 +188,17 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = query.To });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.CustomerId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.CreditType ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        var rows = new List<ReportRow>();
+        if (page is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)page.AfterCustomerId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)page.AfterCreditType ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = page.Limit });
+        }
+
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new ReportRow(
+            yield return new ReportRow(
                 reader.GetString(2),
                 reader.IsDBNull(0) ? null : reader.GetString(0),
                 reader.IsDBNull(1) ? null : reader.GetFieldValue<DateOnly>(1),
@@ -180,9 +208,7 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
                 reader.GetDecimal(6),
                 reader.GetDecimal(7),
                 reader.GetDecimal(8),
-                reader.IsDBNull(9) ? null : reader.GetDecimal(9)));
+                reader.IsDBNull(9) ? null : reader.GetDecimal(9));
         }
-
-        return rows;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CreditLedger.Gateway.Tests.Api;
 using Npgsql;
 
 namespace CreditLedger.Gateway.Tests.Reports;
@@ -61,6 +62,37 @@ internal static class LedgerSums
     }
 
     /// <summary>The report's rows in the same shape.</summary>
+    /// <summary>
+    /// The report at <paramref name="query"/> with every page of its rows (grouped by customer, the rows come in pages of
+    /// <paramref name="limit"/>; the other groupings are one page): one object with all the rows and the first page's totals.
+    /// </summary>
+    public static async Task<JsonElement> AllPagesAsync(HttpClient http, string query, int limit = 200)
+    {
+        if (!query.Contains("groupBy=customer", StringComparison.Ordinal))
+        {
+            return await http.GetAsync(query).OkAsync();
+        }
+
+        var rows = new List<JsonElement>();
+        JsonElement first = default;
+        string? cursor = null;
+        do
+        {
+            var page = await http.GetAsync($"{query}&limit={limit}" + (cursor is null ? string.Empty : "&cursor=" + Uri.EscapeDataString(cursor))).OkAsync();
+            first = rows.Count == 0 ? page : first;
+            rows.AddRange(page.GetProperty("rows").EnumerateArray());
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        return JsonSerializer.SerializeToElement(new Dictionary<string, object>
+        {
+            ["rows"] = rows,
+            ["totals"] = first.GetProperty("totals"),
+            ["lagSeconds"] = first.GetProperty("lagSeconds"),
+        });
+    }
+
     public static Dictionary<string, decimal[]> Actual(JsonElement report, string groupBy) =>
         report.GetProperty("rows").EnumerateArray().ToDictionary(
             row => groupBy switch

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Net;
 using CreditLedger.Contracts.Reports;
 using CreditLedger.Gateway.Tests.Api;
@@ -22,7 +23,8 @@ public sealed class ReportTests(ReportTests.ReportApi api) : IClassFixture<Repor
 
         foreach (var groupBy in new[] { "creditType", "customer", "day" })
         {
-            var report = await http.GetAsync($"/v1/reports/credits?from={today}&to={today}&groupBy={groupBy}").OkAsync();
+            var query = $"/v1/reports/credits?from={today}&to={today}&groupBy={groupBy}";
+            var report = groupBy == "customer" ? await LedgerSums.AllPagesAsync(http, query) : await http.GetAsync(query).OkAsync();
             LedgerSums.AssertEqual(await LedgerSums.ExpectedAsync(api.DataSource, groupBy), LedgerSums.Actual(report, groupBy));
             Assert.Equal(0, report.GetProperty("lagSeconds").GetDouble());
         }
@@ -52,13 +54,54 @@ public sealed class ReportTests(ReportTests.ReportApi api) : IClassFixture<Repor
         var usd = await http.GetAsync($"/v1/reports/credits?from={Day(0)}&to={Day(0)}&creditType=USD").OkAsync();
         Assert.Equal("USD", Assert.Single(usd.GetProperty("rows").EnumerateArray()).Str("creditType"));
 
-        var units = await http.GetAsync($"/v1/reports/credits?from={Day(0)}&to={Day(0)}&type=units&groupBy=customer").OkAsync();
+        var units = await LedgerSums.AllPagesAsync(http, $"/v1/reports/credits?from={Day(0)}&to={Day(0)}&type=units&groupBy=customer");
         Assert.All(units.GetProperty("rows").EnumerateArray(), r => Assert.Equal("api_calls", r.Str("creditType")));
         var monetary = await http.GetAsync($"/v1/reports/credits?from={Day(0)}&to={Day(0)}&type=monetary").OkAsync();
         Assert.Equal(["EUR", "USD"], monetary.GetProperty("rows").EnumerateArray().Select(r => r.Str("creditType")));
 
         var bad = await http.GetAsync($"/v1/reports/credits?from={Day(1)}&to={Day(0)}");
         Assert.Equal("validation_failed", (await bad.JsonAsync(HttpStatusCode.BadRequest)).Str("code"));
+    }
+
+    [Fact]
+    public async Task Report_ByCustomer_PagedWithLimitAndCursor_TotalsCoverTheWholeFilter()
+    {
+        await api.WorkloadAsync();
+        using var http = api.Client();
+        var today = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var query = $"/v1/reports/credits?from={today}&to={today}&groupBy=customer";
+        var byType = await http.GetAsync($"/v1/reports/credits?from={today}&to={today}").OkAsync();
+        var all = await LedgerSums.AllPagesAsync(http, query, limit: 200);
+
+        var first = await http.GetAsync(query).OkAsync();
+        Assert.Equal(50, first.GetProperty("rows").GetArrayLength());
+        Assert.Equal(JsonValueKind.String, first.GetProperty("nextCursor").ValueKind);
+        // Every page's totals are the whole filter's: the same as the report by credit type.
+        Assert.Equal(byType.GetProperty("totals").GetRawText(), first.GetProperty("totals").GetRawText());
+
+        var pages = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var page = await http.GetAsync($"{query}&limit=37" + (cursor is null ? string.Empty : "&cursor=" + Uri.EscapeDataString(cursor))).OkAsync();
+            Assert.InRange(page.GetProperty("rows").GetArrayLength(), 1, 37);
+            Assert.Equal(byType.GetProperty("totals").GetRawText(), page.GetProperty("totals").GetRawText());
+            pages.Add(page);
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        // The pages together are every row once, in the same order as one walk with bigger pages.
+        var keys = pages.SelectMany(p => p.GetProperty("rows").EnumerateArray()).Select(r => r.Str("customerId") + "|" + r.Str("creditType")).ToList();
+        Assert.Equal(all.GetProperty("rows").EnumerateArray().Select(r => r.Str("customerId") + "|" + r.Str("creditType")), keys);
+        Assert.Equal(keys.Count, keys.Distinct(StringComparer.Ordinal).Count());
+        Assert.True(keys.Count > 200, $"The workload has {keys.Count} rows by customer.");
+
+        Assert.Equal(JsonValueKind.Null, byType.GetProperty("nextCursor").ValueKind);
+        foreach (var bad in new[] { $"{query}&limit=0", $"{query}&limit=201", $"{query}&cursor=not-a-cursor", $"/v1/reports/credits?from={today}&to={today}&groupBy=day&limit=5" })
+        {
+            Assert.Equal("validation_failed", (await (await http.GetAsync(bad)).JsonAsync(HttpStatusCode.BadRequest)).Str("code"));
+        }
     }
 
     [Theory]
@@ -71,7 +114,9 @@ public sealed class ReportTests(ReportTests.ReportApi api) : IClassFixture<Repor
         using var http = api.Client();
         var today = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var query = $"/v1/reports/credits?from={today}&to={today}&groupBy={groupBy}" + (format is null ? string.Empty : "&" + format);
-        var json = await http.GetAsync($"/v1/reports/credits?from={today}&to={today}&groupBy={groupBy}").OkAsync();
+        var json = groupBy == "customer"
+            ? await LedgerSums.AllPagesAsync(http, $"/v1/reports/credits?from={today}&to={today}&groupBy={groupBy}")
+            : await http.GetAsync($"/v1/reports/credits?from={today}&to={today}&groupBy={groupBy}").OkAsync();
         using var request = new HttpRequestMessage(HttpMethod.Get, query);
         if (accept is not null)
         {

@@ -9,7 +9,13 @@ namespace CreditLedger.Gateway.Api.Wire;
 /// <param name="Totals">The rows summed per credit type.</param>
 /// <param name="AsOf">Every ledger entry recorded before this instant is counted.</param>
 /// <param name="LagSeconds">How far the report trails the ledger (0 when caught up).</param>
-public sealed record ReportResponse(IReadOnlyList<ReportRowItem> Rows, IReadOnlyDictionary<string, ReportTotals> Totals, DateTimeOffset AsOf, double LagSeconds);
+/// <param name="NextCursor">Grouped by customer: the cursor of the next page; null on the last page and for the other groupings, which are not paged.</param>
+public sealed record ReportResponse(
+    IReadOnlyList<ReportRowItem> Rows,
+    IReadOnlyDictionary<string, ReportTotals> Totals,
+    DateTimeOffset AsOf,
+    double LagSeconds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor);
 
 /// <summary>One report row: the six flows over the range, and available now when grouped by credit type or customer.</summary>
 public sealed record ReportRowItem(
