@@ -8,6 +8,7 @@ using CreditLedger.Storage;
 using CreditLedger.Storage.Keys;
 using CreditLedger.Storage.Ledger;
 using CreditLedger.Storage.Reports;
+using CreditLedger.Storage.Secrets;
 using CreditLedger.Storage.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Dashboard;
@@ -28,8 +29,12 @@ try
         // Fail before anything starts, with the one message that says what to install or configure.
         PostgresBinaries.Locate(builder.Configuration[$"{PostgresOptions.SectionName}:BinDirectory"]);
     }
+
+    // The key ring's certificate is read (or created) now, so that a wrong one stops the start with one message.
+    using var startupLogging = LoggerFactory.Create(logging => logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddConsole());
+    builder.Services.AddCreditLedgerKeyRing(builder.Configuration, startupLogging.CreateLogger("CreditLedger.KeyRing"));
 }
-catch (Exception e) when (e is InvalidOperationException or PostgresNotFoundException)
+catch (Exception e) when (e is InvalidOperationException or PostgresNotFoundException or FormatException)
 {
     await Console.Error.WriteLineAsync($"CreditLedger cannot start: {e.Message}");
     return 1;
@@ -44,6 +49,7 @@ if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]))
 // The database is registered first so that it starts before the silo or client and stops after it.
 builder.Services.AddSingleton<LedgerDatabase>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<LedgerDatabase>());
+builder.Services.AddHostedService<SecretsAtRest>();
 
 // Orleans is added to the services without the host's configuration: the Orleans:* settings are the
 // engine's own (read into OrleansSettings above), and Orleans would otherwise also read
@@ -75,7 +81,7 @@ if (servesApi)
 {
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes);
     builder.Services.AddSingleton(sp => new LedgerQueries(sp.GetRequiredService<LedgerDatabase>().DataSource));
-    builder.Services.TryAddSingleton(sp => new WebhookStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
+    builder.Services.TryAddSingleton(sp => new WebhookStore(sp.GetRequiredService<LedgerDatabase>().DataSource, sp.GetRequiredService<SecretProtector>()));
     builder.Services.TryAddSingleton(sp => new ReportStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
     builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);
     builder.Services.AddDashboardSession();

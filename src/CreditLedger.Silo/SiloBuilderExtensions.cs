@@ -3,6 +3,7 @@ using CreditLedger.Contracts;
 using CreditLedger.Grains;
 using CreditLedger.Silo.Webhooks;
 using CreditLedger.Storage;
+using CreditLedger.Storage.Secrets;
 using CreditLedger.Storage.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -97,7 +98,7 @@ public static class SiloBuilderExtensions
             })
             .ValidateOnStart();
         silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.TryAddSingleton(sp => new WebhookStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
+        silo.Services.TryAddSingleton(sp => new WebhookStore(sp.GetRequiredService<LedgerDatabase>().DataSource, sp.GetRequiredService<SecretProtector>()));
         silo.Services.TryAddSingleton<WebhookSender>();
         silo.Services.AddHostedService<WebhookKeeper>();
         silo.Services.AddHostedService<DeliveryRecordPurge>();

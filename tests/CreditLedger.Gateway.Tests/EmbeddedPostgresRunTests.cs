@@ -166,7 +166,11 @@ public sealed class EmbeddedPostgresRunTests : IAsyncLifetime
             Assert.Contains("Using the PostgreSQL server of ConnectionStrings:Ledger", gateway.Output, StringComparison.Ordinal);
             // Localhost clustering was asked for explicitly with a shared database: allowed, with a warning.
             Assert.Contains("Orleans:Clustering=localhost with ConnectionStrings:Ledger", gateway.Output, StringComparison.Ordinal);
-            Assert.False(Directory.Exists(Path.Combine(_workingDirectory, ".data")), "No embedded cluster is created.");
+            Assert.False(Directory.Exists(Path.Combine(_workingDirectory, ".data", "postgres")), "No embedded cluster is created.");
+            // The key ring's certificate is outside the database, in the working directory's data folder.
+            var keyRing = Path.Combine(_workingDirectory, ".data", "keyring.pfx");
+            Assert.True(File.Exists(keyRing), "The key ring certificate is created at the first start.");
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyRing));
             await gateway.StopAsync(StopTimeout);
         }
         finally

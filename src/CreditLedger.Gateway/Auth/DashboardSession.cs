@@ -10,8 +10,9 @@ namespace CreditLedger.Gateway.Auth;
 /// browser cannot add that header to the dashboard's page loads, so the operator dashboard's sign-in, given an
 /// admin key, calls <c>POST /v1/dashboard/session</c>, which sets a session cookie: HttpOnly (scripts cannot read
 /// it), SameSite=Strict (other sites cannot make the browser send it) and Path=/dashboard (no other route accepts
-/// it). The cookie holds the key's id and scopes, signed and encrypted with the host's data protection keys, and
-/// lasts <see cref="Lifetime"/>; <c>DELETE /v1/dashboard/session</c> ends it.
+/// it). The cookie holds the key's id and scopes, signed and encrypted with the deployment's shared data protection
+/// key ring (so any gateway accepts it), and lasts <see cref="Lifetime"/> or until its key is revoked (checked on
+/// every request through the key cache); <c>DELETE /v1/dashboard/session</c> ends it.
 /// </summary>
 public static class DashboardSession
 {
@@ -46,6 +47,18 @@ public static class DashboardSession
             // also redirect to a login page.
             options.Events.OnRedirectToLogin = _ => Task.CompletedTask;
             options.Events.OnRedirectToAccessDenied = _ => Task.CompletedTask;
+            // A session lasts only as long as its key: each request checks the key (through the key cache), so that
+            // revoking it ends its sessions on every gateway within CreditLedger:Auth:KeyCacheSeconds.
+            options.Events.OnValidatePrincipal = async context =>
+            {
+                var keyId = context.Principal?.FindFirst(Scopes.KeyIdClaimType)?.Value;
+                var keys = context.HttpContext.RequestServices.GetRequiredService<ApiKeyCache>();
+                if (keyId is null || !await keys.IsActiveAsync(keyId, context.HttpContext.RequestAborted))
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(CookieScheme);
+                }
+            };
         });
         services.AddAuthorizationBuilder().AddPolicy(PolicyName, policy => policy
             .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, CookieScheme)

@@ -38,6 +38,15 @@ public sealed class ApiKeyStore(NpgsqlDataSource dataSource, TimeProvider time)
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
+    /// <summary>The key with id <paramref name="keyId"/>, if it exists and is not revoked.</summary>
+    public async Task<ApiKeyRecord?> FindActiveByIdAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM api_keys WHERE key_id = $1 AND revoked_at IS NULL");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = keyId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
     /// <summary>Keys ordered by id, after <paramref name="afterKeyId"/>, revoked ones included.</summary>
     public async Task<IReadOnlyList<ApiKeyRecord>> ListAsync(string? afterKeyId, int limit, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,6 @@
 using CreditLedger.Domain;
 using CreditLedger.Storage.Ledger;
+using CreditLedger.Storage.Secrets;
 using Npgsql;
 
 namespace CreditLedger.Storage.Webhooks;
@@ -10,7 +11,7 @@ namespace CreditLedger.Storage.Webhooks;
 /// ledger in commit order from its checkpoint (<see cref="ReadFeedAsync"/>). A delivery row exists only for an
 /// event whose first attempt failed; a healthy endpoint costs one checkpoint update per save, not a row per event.
 /// </summary>
-public sealed class WebhookStore(NpgsqlDataSource dataSource)
+public sealed class WebhookStore(NpgsqlDataSource dataSource, SecretProtector? secrets = null)
 {
     private const string EndpointColumns =
         "endpoint_id, url, description, events, status, created_at, disabled_at, failing_since, last_delivered_event_id, last_delivered_at, events_delivered, "
@@ -27,7 +28,7 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
                                            checkpoint_tx_id, checkpoint_customer_id, checkpoint_seq)
             VALUES ($1, $2, $3, $4, $5, 'healthy', now(), now(), pg_snapshot_xmin(pg_current_snapshot()), '', 0) RETURNING {EndpointColumns}
             """);
-        Add(command, endpointId, url, description, events.ToArray(), secret);
+        Add(command, endpointId, url, description, events.ToArray(), Secrets.Protect(secret));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return ReadEndpoint(reader);
@@ -88,8 +89,8 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
 
         return new EndpointState(
             ReadEndpoint(reader),
-            reader.GetString(12),
-            reader.IsDBNull(13) ? null : reader.GetString(13),
+            Secrets.Unprotect(reader.GetString(12)),
+            reader.IsDBNull(13) ? null : Secrets.Unprotect(reader.GetString(13)),
             new FeedPosition(reader.GetString(14), reader.GetString(15), reader.GetInt64(16)),
             NullableTime(reader, 17),
             reader.GetInt32(18));
@@ -169,7 +170,7 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
             UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_expires_at = now() + $3, secret = $2
             WHERE endpoint_id = $1 RETURNING {EndpointColumns}
             """);
-        Add(command, endpointId, secret, overlap);
+        Add(command, endpointId, Secrets.Protect(secret), overlap);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadEndpoint(reader) : null;
     }
@@ -450,6 +451,41 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
 
         return new FeedEntry(new FeedPosition(reader.GetString(14), customerId.Value, entry.Version), customerId, entry, terms, reader.GetFieldValue<DateTimeOffset>(18));
     }
+
+    /// <summary>
+    /// Encrypts the signing secrets still stored in clear (written before secrets were encrypted at rest). Safe to run
+    /// from several processes at once: a value is replaced only while it is still the one read. Answers how many it encrypted.
+    /// </summary>
+    public async Task<int> ProtectPlaintextSecretsAsync(CancellationToken cancellationToken = default)
+    {
+        var found = new List<(string EndpointId, string Column, string Value)>();
+        await using (var command = dataSource.CreateCommand("""
+            SELECT endpoint_id, 'secret', secret FROM webhook_endpoints WHERE secret LIKE 'whsec\_%'
+            UNION ALL
+            SELECT endpoint_id, 'previous_secret', previous_secret FROM webhook_endpoints WHERE previous_secret LIKE 'whsec\_%'
+            """))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                found.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        var protectedCount = 0;
+        foreach (var (endpointId, column, value) in found)
+        {
+            await using var update = dataSource.CreateCommand(
+                $"UPDATE webhook_endpoints SET {(column == "secret" ? "secret" : "previous_secret")} = $3 WHERE endpoint_id = $1 AND {(column == "secret" ? "secret" : "previous_secret")} = $2");
+            Add(update, endpointId, value, Secrets.Protect(value));
+            protectedCount += await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return protectedCount;
+    }
+
+    private SecretProtector Secrets =>
+        secrets ?? throw new InvalidOperationException("This webhook store was made without a secret protector; it cannot read or write signing secrets.");
 
     private static void Add(NpgsqlCommand command, params object[] values)
     {

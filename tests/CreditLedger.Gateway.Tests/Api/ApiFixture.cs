@@ -121,6 +121,18 @@ public class ApiFixture : IAsyncLifetime, IAsyncDisposable
 
     public static StringContent Raw(string body, string contentType = "application/json") => new(body, Encoding.UTF8, contentType);
 
+    /// <summary>A text value read with SQL.</summary>
+    public async Task<string> ScalarTextAsync(string sql, params object[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
     public async Task<long> ScalarAsync(string sql, params object[] parameters)
     {
         await using var command = DataSource.CreateCommand(sql);

@@ -1,5 +1,6 @@
 using CreditLedger.Testing;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using CreditLedger.Gateway.Tests.Api;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -16,6 +17,7 @@ public sealed class OrleansDashboardTests(ApiFixture api) : IClassFixture<ApiFix
     private static readonly Uri Dashboard = new("/dashboard", UriKind.Relative);
     private static readonly Uri DashboardPage = new("/dashboard/", UriKind.Relative);
     private static readonly Uri Session = new("/v1/dashboard/session", UriKind.Relative);
+    private static readonly string[] AdminScope = ["admin"];
 
     [Fact]
     public async Task Dashboard_NoKey_Unauthenticated()
@@ -129,6 +131,43 @@ public sealed class OrleansDashboardTests(ApiFixture api) : IClassFixture<ApiFix
         Assert.Equal("creditledger_dashboard", cookie.Name.Value);
         Assert.Equal("/dashboard", cookie.Path.Value);
         Assert.True(cookie.Expires < DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
+    public async Task SessionCookie_KeyRevoked_RefusedOnTheIssuingGatewayAndOnAnother()
+    {
+        using var admin = Client(ApiFixture.AdminKey);
+        var created = await (await admin.PostAsJsonAsync("/v1/api-keys", new { name = "dashboard-revoked", scopes = AdminScope })).JsonAsync(HttpStatusCode.Created);
+        using var operatorClient = Client(created.Str("key"));
+        var cookie = Assert.Single(SetCookies(await operatorClient.PostAsync(Session, null)));
+        await using var other = new SecondGateway(api.ConnectionString);
+        await other.InitializeAsync();
+        using var browser = Client(key: null);
+        using var otherBrowser = other.Client(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false }, key: null);
+        Task<HttpResponseMessage> PageAsync(HttpClient client)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, DashboardPage);
+            request.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
+            return client.SendAsync(request);
+        }
+
+        // The key ring is the deployment's, in PostgreSQL: a cookie one gateway issued opens the dashboard on another.
+        Assert.Equal(HttpStatusCode.OK, (await PageAsync(browser)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PageAsync(otherBrowser)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync(new Uri($"/v1/api-keys/{created.Str("id")}", UriKind.Relative))).StatusCode);
+
+        // At once where it was revoked; on the other gateway within the key cache time (2 s).
+        Assert.Equal(HttpStatusCode.Unauthorized, (await PageAsync(browser)).StatusCode);
+        var revokedAt = System.Diagnostics.Stopwatch.StartNew();
+        await Eventually.UntilAsync(async () => (await PageAsync(otherBrowser)).StatusCode == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(10), "the other gateway to refuse the session");
+        Assert.True(revokedAt.Elapsed < TimeSpan.FromSeconds(5), $"The other gateway took {revokedAt.Elapsed.TotalSeconds:0.0} s.");
+    }
+
+    /// <summary>A second gateway (with its own silo) on the fixture's database.</summary>
+    private sealed class SecondGateway(string database) : ApiFixture
+    {
+        protected override string? ExistingDatabase => database;
     }
 
     private HttpClient Client(string? key) =>
