@@ -11,18 +11,43 @@ namespace CreditLedger.Gateway.Tests;
 /// engine running as a process: the guide's walk through customers, grants, balances, voids and reports, and the
 /// grant form's validation. Every test saves a screenshot under <c>screenshots/</c> in the test output folder.
 /// </summary>
-public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashboard) : IClassFixture<DashboardBrowserTests.Dashboard>
+public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashboard) : IClassFixture<DashboardBrowserTests.Dashboard>, IAsyncLifetime
 {
+    // The browser contexts this test opened. Each is closed when the test ends: a page left open (the Orleans
+    // dashboard polls the engine every second) would keep working, and loading the machine, through every later test.
+    private readonly List<IBrowserContext> _contexts = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var context in _contexts)
+        {
+            await context.CloseAsync();
+        }
+    }
+
+    private async Task<IPage> SignedInPageAsync(int width = 1280, int height = 900)
+    {
+        var page = await dashboard.SignedInPageAsync(width, height);
+        _contexts.Add(page.Context);
+        return page;
+    }
+
     [Fact]
     public async Task SignIn_CreateCustomer_Grant25With90DayPreset_ShownAsAvailable()
     {
-        var page = await dashboard.SignedInPageAsync();
+        var page = await SignedInPageAsync();
         var customer = await CreateCustomerAsync(page, "welcome");
 
         await GrantAsync(page, "25", "P90D", "Welcome credit");
 
         await Expect(page.Locator("[aria-label='USD balance'] [data-field='available']")).ToHaveTextAsync("$25.00");
         await Expect(page.Locator("#grants tbody tr").First).ToContainTextAsync("active");
+        // The available balance over time, from the history: one point so far, at $25.00.
+        await Expect(page.Locator("#balance-USD circle")).ToHaveCountAsync(1);
+        await page.Locator("#balance-USD circle").FocusAsync();
+        await Expect(page.Locator("#balance-USD .chart-value")).ToContainTextAsync("$25.00 available after granted");
         Assert.Contains("Welcome credit", await page.Locator("#history").InnerTextAsync(), StringComparison.Ordinal);
         await dashboard.ScreenshotAsync(page, nameof(SignIn_CreateCustomer_Grant25With90DayPreset_ShownAsAvailable));
         Assert.Equal("25.00", (await dashboard.BalanceAsync(customer)).Available);
@@ -31,7 +56,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
     [Fact]
     public async Task Grant10ExpiringIn20Days_ShownUnderExpiringSoon()
     {
-        var page = await dashboard.SignedInPageAsync();
+        var page = await SignedInPageAsync();
         await CreateCustomerAsync(page, "soon");
         await GrantAsync(page, "25", "P90D", "Welcome credit");
 
@@ -45,7 +70,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
     [Fact]
     public async Task InvoiceAppliedThroughTheApi_PendingChanges()
     {
-        var page = await dashboard.SignedInPageAsync();
+        var page = await SignedInPageAsync();
         var customer = await CreateCustomerAsync(page, "pending");
         await GrantAsync(page, "25", "P90D", "Welcome credit");
 
@@ -61,7 +86,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
     [Fact]
     public async Task VoidGrantWithReason_RemainingGoneAndVoidInHistory()
     {
-        var page = await dashboard.SignedInPageAsync();
+        var page = await SignedInPageAsync();
         await CreateCustomerAsync(page, "void");
         await GrantAsync(page, "25", "P90D", "Welcome credit");
 
@@ -79,7 +104,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
     [Fact]
     public async Task Report_FilteredByCustomer_DownloadsCsv()
     {
-        var page = await dashboard.SignedInPageAsync();
+        var page = await SignedInPageAsync();
         var customer = await CreateCustomerAsync(page, "report");
         await GrantAsync(page, "40", "P12M", "Purchased credits");
         await dashboard.ApplyAsync(customer, "inv_r1", "15.50");
@@ -97,14 +122,24 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
         var lines = await File.ReadAllLinesAsync(csvPath);
         Assert.Equal("creditType,customerId,granted,applied,consumed,reinstated,expired,voided,available", lines[0]);
         Assert.Equal($"USD,{customer},40.00,15.50,0.00,0.00,0.00,0.00,24.50", Assert.Single(lines.Skip(1)));
-        Assert.Contains("Applied per day", await page.ContentAsync(), StringComparison.Ordinal);
-        Assert.Equal(1, await page.Locator("svg.chart rect").CountAsync());
+        // One chart per credit type, its value axis in dollars, three bars for the day (granted, applied, expired).
+        var chart = page.Locator("#daily-USD");
+        await Expect(chart.Locator("figcaption")).ToContainTextAsync("USD per day");
+        Assert.Equal(3, await chart.Locator("svg.chart rect").CountAsync());
+        Assert.Contains("$0.00", await chart.Locator("svg text.axis").AllTextContentsAsync());
+        Assert.Contains(await chart.Locator("svg text.axis").AllTextContentsAsync(), t => t.StartsWith('$') && t != "$0.00");
+        // A bar's value shows on keyboard focus, and the same numbers are a table.
+        await chart.Locator("rect[aria-label^='Applied']").FocusAsync();
+        await Expect(chart.Locator(".chart-value")).ToContainTextAsync("Applied on");
+        await Expect(chart.Locator(".chart-value")).ToContainTextAsync("$15.50");
+        await chart.Locator("summary").ClickAsync();
+        await Expect(chart.Locator("table")).ToContainTextAsync("$40.00");
     }
 
     [Fact]
     public async Task GrantForm_InvalidAmount_ShowsTheApiFieldMessageAndGrantsNothing()
     {
-        var page = await dashboard.SignedInPageAsync();
+        var page = await SignedInPageAsync();
         var customer = await CreateCustomerAsync(page, "invalid");
 
         await page.Locator("#grant-open").ClickAsync();
@@ -121,7 +156,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
     [Fact]
     public async Task SignIn_AdminKey_OpensOrleansDashboardWithStrictHttpOnlyCookie()
     {
-        var page = await dashboard.SignedInPageAsync();
+        var page = await SignedInPageAsync();
         var link = page.GetByRole(AriaRole.Link, new() { Name = "Orleans dashboard" });
         await Expect(link).ToBeVisibleAsync();
 
@@ -146,7 +181,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
     [Fact]
     public async Task NarrowScreen_390Wide_CustomerPageFitsWithoutSideScrolling()
     {
-        var page = await dashboard.SignedInPageAsync(width: 390, height: 844);
+        var page = await SignedInPageAsync(width: 390, height: 844);
         await CreateCustomerAsync(page, "narrow");
         await GrantAsync(page, "25", "P90D", "Welcome credit");
 
@@ -158,7 +193,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
     [Fact]
     public async Task Webhooks_CreateEndpoint_ShowsSecretOnceAndTheDeliveryLog()
     {
-        var page = await dashboard.SignedInPageAsync();
+        var page = await SignedInPageAsync();
         await page.GotoAsync(dashboard.Url("#/webhooks"));
 
         await page.GetByLabel("URL").FillAsync("https://hooks.example.com/credits");
@@ -177,7 +212,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
     [Fact]
     public async Task CustomersList_ClickAnywhereOnARow_OrTabToItAndEnter_OpensTheCustomer()
     {
-        var page = await dashboard.SignedInPageAsync();
+        var page = await SignedInPageAsync();
         var customer = await CreateCustomerAsync(page, "rowlink");
         await page.GotoAsync(dashboard.Url($"#/customers?search={customer}"));
         var row = page.Locator("tbody tr", new() { HasText = customer });
@@ -198,7 +233,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
     [Fact]
     public async Task Toast_AfterNavigatingAway_Cleared()
     {
-        var page = await dashboard.SignedInPageAsync();
+        var page = await SignedInPageAsync();
         await CreateCustomerAsync(page, "toast");
         await GrantAsync(page, "5", "P90D", "Toast credit");
         await Expect(page.Locator("#toast")).ToHaveTextAsync("Credits granted.");
@@ -266,6 +301,8 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
             _api = new HttpClient { BaseAddress = _engine.BaseAddress };
             _api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
             _playwright = await Playwright.CreateAsync();
+            // The other test classes run beside this one on two cores: give an expectation 10 s, not Playwright's 5.
+            Assertions.SetDefaultExpectTimeout(10_000);
             _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
                 ExecutablePath = Chromium,

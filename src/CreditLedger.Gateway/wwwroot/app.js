@@ -1,4 +1,5 @@
 import { api, ApiError, session, money, isCurrency } from '/api.js';
+import { dailyCharts, balanceCharts, wireCharts } from '/charts.js';
 
 const view = document.getElementById('view');
 const signOut = document.getElementById('sign-out');
@@ -104,11 +105,12 @@ async function customers(params) {
 async function customerCredits(customerId, params) {
   const c = `/v1/customers/${encodeURIComponent(customerId)}`;
   const cursor = params.get('cursor');
-  const [customer, balances, grants, history] = await Promise.all([
+  const [customer, balances, grants, history, recent] = await Promise.all([
     api('GET', c),
     api('GET', `${c}/credit-balances?expiringWithinDays=30`),
     api('GET', `${c}/credit-grants?limit=100`),
     api('GET', `${c}/credit-transactions?limit=25${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+    api('GET', `${c}/credit-transactions?limit=200`),
   ]);
   view.innerHTML = `
     <p><a href="#/customers">Customers</a> › ${esc(customerId)}</p>
@@ -128,6 +130,9 @@ async function customerCredits(customerId, params) {
           <dt>Voided</dt><dd>${amount(b.voided, b.creditType)}</dd>
         </dl>
       </section>`).join('') || '<p class="muted">No credits yet.</p>'}</div>
+    <h2>Available over time</h2>
+    <p class="muted">From the latest ${recent.data.length} ledger entries${recent.nextCursor ? ' (older ones are in the history below)' : ''}.</p>
+    <div id="balance-charts">${balanceCharts(recent.data)}</div>
     <h2>Grants</h2>
     <div class="table-wrap"><table id="grants">
       <thead><tr><th>Status</th><th class="num">Amount</th><th class="num">Remaining</th><th>Expires</th><th class="hide-narrow">Reason</th><th><span class="muted">Actions</span></th></tr></thead>
@@ -157,6 +162,7 @@ async function customerCredits(customerId, params) {
       </form>
     </dialog>`;
   wireGrantDialog(customerId);
+  wireCharts(view.querySelector('#balance-charts'));
   const voidDialog = view.querySelector('#void-dialog');
   let voiding = null;
   view.querySelectorAll('[data-void]').forEach((button) => button.addEventListener('click', () => {
@@ -280,8 +286,9 @@ async function reports(params) {
       <thead><tr><th>Credit type</th><th class="num">Granted</th><th class="num">Applied</th><th class="num">Consumed</th><th class="num hide-narrow">Reinstated</th><th class="num hide-narrow">Expired</th><th class="num hide-narrow">Voided</th><th class="num">Available</th></tr></thead>
       <tbody>${byType.rows.map((r) => `<tr><td>${esc(r.creditType)}</td>${['granted', 'applied', 'consumed'].map((f) => `<td class="num">${amount(r[f], r.creditType)}</td>`).join('')}${['reinstated', 'expired', 'voided'].map((f) => `<td class="num hide-narrow">${amount(r[f], r.creditType)}</td>`).join('')}<td class="num">${amount(r.available, r.creditType)}</td></tr>`).join('') || '<tr><td colspan="8" class="muted">No credit activity in this range.</td></tr>'}</tbody>
     </table></div>
-    <h2>Applied per day</h2>
-    ${chart(byDay.rows)}`;
+    <h2>Granted, applied and expired per day</h2>
+    <div id="daily">${dailyCharts(byDay.rows)}</div>`;
+  wireCharts(view.querySelector('#daily'));
   view.querySelector('#filters').addEventListener('submit', (event) => {
     event.preventDefault();
     const form = new URLSearchParams(new FormData(event.target));
@@ -295,26 +302,6 @@ async function reports(params) {
     link.click();
     link.remove();
   });
-}
-
-// A bar chart of credits applied per day, one series per credit type, scaled per credit type.
-function chart(rows) {
-  if (!rows.length) return '<p class="muted">No usage in this range.</p>';
-  const days = [...new Set(rows.map((r) => r.day))].sort();
-  const types = [...new Set(rows.map((r) => r.creditType))].sort();
-  const colors = ['#0b5fff', '#b35c00', '#116329', '#8250df'];
-  const width = 800, height = 200, band = width / days.length, bar = band / (types.length + 1);
-  const bars = types.map((type, t) => {
-    const series = rows.filter((r) => r.creditType === type);
-    const max = Math.max(...series.map((r) => Number(r.applied)), 1);
-    return series.map((r) => {
-      const h = (Number(r.applied) / max) * (height - 20);
-      const x = days.indexOf(r.day) * band + bar * (t + 0.5);
-      return `<rect x="${x.toFixed(1)}" y="${(height - h).toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}" fill="${colors[t % colors.length]}"><title>${esc(r.day)}: ${esc(money(r.applied, type, kind(type)))}</title></rect>`;
-    }).join('');
-  }).join('');
-  const legend = types.map((type, t) => `<span style="color:${colors[t % colors.length]}">■</span> ${esc(type)}`).join(' &nbsp; ');
-  return `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="Credits applied per day from ${esc(days[0])} to ${esc(days.at(-1))}">${bars}</svg><p class="muted">${legend} · ${esc(days[0])} – ${esc(days.at(-1))}</p>`;
 }
 
 async function webhooks(params) {
