@@ -19,6 +19,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 
 HostRole role;
 OrleansSettings orleans;
+System.Security.Cryptography.X509Certificates.X509Certificate2 keyRingCertificate;
 try
 {
     role = HostRoles.From(builder.Configuration);
@@ -32,7 +33,7 @@ try
 
     // The key ring's certificate is read (or created) now, so that a wrong one stops the start with one message.
     using var startupLogging = LoggerFactory.Create(logging => logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddConsole());
-    builder.Services.AddCreditLedgerKeyRing(builder.Configuration, startupLogging.CreateLogger("CreditLedger.KeyRing"));
+    keyRingCertificate = KeyRingServiceCollectionExtensions.LoadKeyRingCertificate(builder.Configuration, startupLogging.CreateLogger("CreditLedger.KeyRing"));
 }
 catch (Exception e) when (e is InvalidOperationException or PostgresNotFoundException or FormatException)
 {
@@ -49,6 +50,8 @@ if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]))
 // The database is registered first so that it starts before the silo or client and stops after it.
 builder.Services.AddSingleton<LedgerDatabase>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<LedgerDatabase>());
+// After the database: data protection reads its key ring from it when the host starts.
+builder.Services.AddCreditLedgerKeyRing(keyRingCertificate);
 builder.Services.AddHostedService<SecretsAtRest>();
 
 // Orleans is added to the services without the host's configuration: the Orleans:* settings are the

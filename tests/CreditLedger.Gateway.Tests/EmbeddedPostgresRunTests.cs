@@ -53,6 +53,8 @@ public sealed class EmbeddedPostgresRunTests : IAsyncLifetime
             Assert.Contains("Created a PostgreSQL cluster", first.Output, StringComparison.Ordinal);
             Assert.Contains("Applied schema migration 1", first.Output, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(DefaultDataDirectory, "PG_VERSION")), "The cluster lives in .data/postgres under the working directory.");
+            // The key ring lives in the database: it is read once the database has started, never before.
+            Assert.DoesNotContain("error occurred while reading the key ring", first.Output, StringComparison.Ordinal);
 
             await first.StopAsync(StopTimeout);
             Assert.Equal(0, first.ExitCode);

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Configuration;
@@ -12,15 +13,22 @@ public static class KeyRingServiceCollectionExtensions
     /// <summary>The data protection application name: processes of one deployment share keys only under the same name.</summary>
     public const string ApplicationName = "CreditLedger";
 
-    /// <summary>
-    /// Data protection with its key ring in the <see cref="LedgerDatabase"/> (registered before) and every key encrypted
-    /// with the certificate of <see cref="KeyRingOptions"/> from <paramref name="configuration"/>, loaded (or created) now.
-    /// </summary>
-    public static IServiceCollection AddCreditLedgerKeyRing(this IServiceCollection services, IConfiguration configuration, ILogger logger)
+    /// <summary>Reads the key ring certificate's settings from <paramref name="configuration"/> and loads (or creates) it.</summary>
+    /// <exception cref="InvalidOperationException">The configured certificate cannot be used.</exception>
+    public static X509Certificate2 LoadKeyRingCertificate(IConfiguration configuration, ILogger logger)
     {
         var options = new KeyRingOptions();
         configuration.GetSection(KeyRingOptions.SectionName).Bind(options);
-        var certificate = KeyRingCertificate.Load(options, logger);
+        return KeyRingCertificate.Load(options, logger);
+    }
+
+    /// <summary>
+    /// Data protection with its key ring in the <see cref="LedgerDatabase"/>, every key encrypted with
+    /// <paramref name="certificate"/>. Register it after the database's hosted service: data protection reads the key
+    /// ring when the host starts.
+    /// </summary>
+    public static IServiceCollection AddCreditLedgerKeyRing(this IServiceCollection services, X509Certificate2 certificate)
+    {
         services.AddDataProtection()
             .SetApplicationName(ApplicationName)
             .ProtectKeysWithCertificate(certificate)

@@ -163,6 +163,11 @@ internal sealed class FaultCluster : IAsyncDisposable
     public Task<long> SiloStatusAsync(int siloPort) => ScalarAsync(
         $"SELECT coalesce((SELECT status FROM orleans_membership WHERE port = {siloPort} ORDER BY generation DESC LIMIT 1), 0)");
 
+    /// <summary>Every line any process printed that contains <paramref name="text"/> (its exception follows on the same line).</summary>
+    public string OutputLinesContaining(string text) => string.Join(
+        Environment.NewLine,
+        _processes.SelectMany(p => p.Output.Split(Environment.NewLine)).Where(line => line.Contains(text, StringComparison.Ordinal)));
+
     public string OutputOfEveryProcess() => string.Join(
         Environment.NewLine,
         _processes.Select((p, i) => $"--- process {i} (pid {p.Id}, exited: {p.HasExited}) ---{Environment.NewLine}{Tail(p.Output)}"));

@@ -185,7 +185,9 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.True(load.FailedRequests == 0, $"{load.FailedRequests} requests failed after retries ({load.FailedAttemptsByError}).{Environment.NewLine}{cluster.OutputOfEveryProcess()}");
 
         // Infrastructure failures are 503 "retry"; a 500 would mean an error the engine did not recognise as one.
-        Assert.True(!load.Run.Attempts.Any(a => a.Error == "HTTP 500"), $"Some attempts were answered 500.{Environment.NewLine}{cluster.OutputOfEveryProcess()}");
+        Assert.True(
+            !load.Run.Attempts.Any(a => a.Error == "HTTP 500"),
+            $"Some attempts were answered 500:{Environment.NewLine}{cluster.OutputLinesContaining("Answered 500")}{Environment.NewLine}{cluster.OutputOfEveryProcess()}");
 
         var violations = await load.LedgerCheckAsync(cluster.ConnectionString);
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));
