@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -116,30 +115,35 @@ internal sealed class RunSettings : CommandSettings
             return ValidationResult.Error("--rate, --customers, --grants, --connections, --duration and --timeout must be positive; --retry-for and --warmup not negative.");
         }
 
-        return string.IsNullOrWhiteSpace(Key ?? Environment.GetEnvironmentVariable("CREDITLEDGER_KEY"))
+        return string.IsNullOrWhiteSpace(EffectiveKey)
             ? ValidationResult.Error("An API key is needed: --key or CREDITLEDGER_KEY.")
             : ValidationResult.Success();
     }
 
-    /// <summary>The run's options.</summary>
-    public LoadOptions ToOptions() => new()
+    private string? EffectiveKey => Key ?? Environment.GetEnvironmentVariable("CREDITLEDGER_KEY");
+
+    /// <summary>The run's options (the output folder is <see cref="LoadOptions"/>' default unless --out is given).</summary>
+    public LoadOptions ToOptions()
     {
-        Url = new Uri(Url),
-        Key = Key ?? Environment.GetEnvironmentVariable("CREDITLEDGER_KEY"),
-        Scenario = Scenario,
-        Rate = Rate,
-        Duration = TimeSpan.FromSeconds(Duration),
-        Warmup = TimeSpan.FromSeconds(Warmup),
-        Customers = Customers,
-        GrantsPerCustomer = Grants,
-        Connections = Connections,
-        FindMax = FindMax,
-        P99BoundMs = P99Bound,
-        Database = Database,
-        Webhooks = Webhooks,
-        MaxErrorRate = MaxErrorRate,
-        RetryFor = TimeSpan.FromSeconds(RetryFor),
-        RequestTimeout = TimeSpan.FromSeconds(Timeout),
-        Output = Out ?? Path.Combine("loadtests", "results", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)),
-    };
+        var options = new LoadOptions
+        {
+            Url = new Uri(Url),
+            Key = EffectiveKey,
+            Scenario = Scenario,
+            Rate = Rate,
+            Duration = TimeSpan.FromSeconds(Duration),
+            Warmup = TimeSpan.FromSeconds(Warmup),
+            Customers = Customers,
+            GrantsPerCustomer = Grants,
+            Connections = Connections,
+            FindMax = FindMax,
+            P99BoundMs = P99Bound,
+            Database = Database,
+            Webhooks = Webhooks,
+            MaxErrorRate = MaxErrorRate,
+            RetryFor = TimeSpan.FromSeconds(RetryFor),
+            RequestTimeout = TimeSpan.FromSeconds(Timeout),
+        };
+        return Out is null ? options : options with { Output = Out };
+    }
 }

@@ -33,7 +33,7 @@ try
 
     // The key ring's certificate is read (or created) now, so that a wrong one stops the start with one message.
     using var startupLogging = LoggerFactory.Create(logging => logging.AddConfiguration(builder.Configuration.GetSection("Logging")).AddConsole());
-    keyRingCertificate = KeyRingServiceCollectionExtensions.LoadKeyRingCertificate(builder.Configuration, startupLogging.CreateLogger("CreditLedger.KeyRing"));
+    keyRingCertificate = KeyRingCertificate.Load(builder.Configuration, startupLogging.CreateLogger("CreditLedger.KeyRing"));
 }
 catch (Exception e) when (e is InvalidOperationException or PostgresNotFoundException or FormatException)
 {

@@ -30,7 +30,7 @@ public static class OpenApiSetup
                     server.Url = server.Url?.TrimEnd('/');
                 }
 
-                foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+                foreach (var tag in document.Tags ?? Enumerable.Empty<OpenApiTag>())
                 {
                     tag.Description = TagDescriptions.GetValueOrDefault(tag.Name ?? string.Empty);
                 }

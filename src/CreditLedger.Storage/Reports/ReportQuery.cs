@@ -14,7 +14,7 @@ public sealed record ReportQuery(DateOnly From, DateOnly To, string? CustomerId,
 /// <summary>A page of the rows grouped by customer: the rows after (<paramref name="AfterCustomerId"/>, <paramref name="AfterCreditType"/>) in key order, at most <paramref name="Limit"/>.</summary>
 /// <param name="AfterCustomerId">The customer of the last row of the previous page, or null for the first page.</param>
 /// <param name="AfterCreditType">The credit type of the last row of the previous page.</param>
-/// <param name="Limit">Rows on the page at most.</param>
+/// <param name="Limit">Rows to read at most (a caller that wants to know whether a next page exists asks for one more than it shows).</param>
 public sealed record ReportPage(string? AfterCustomerId, string? AfterCreditType, int Limit);
 
 /// <summary>How report rows are grouped; every grouping also splits by credit type.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace CreditLedger.Storage.Secrets;
@@ -7,6 +8,15 @@ namespace CreditLedger.Storage.Secrets;
 /// <summary>Loads the key ring's certificate from a setting or a file, creating the file at the first start.</summary>
 public static partial class KeyRingCertificate
 {
+    /// <summary>The certificate the <see cref="KeyRingOptions"/> section of <paramref name="configuration"/> names, loaded (or created) now.</summary>
+    /// <exception cref="InvalidOperationException">The configured certificate cannot be used.</exception>
+    public static X509Certificate2 Load(IConfiguration configuration, ILogger logger)
+    {
+        var options = new KeyRingOptions();
+        configuration.GetSection(KeyRingOptions.SectionName).Bind(options);
+        return Load(options, logger);
+    }
+
     /// <summary>The certificate of <paramref name="options"/>: the configured content, else the file (created if missing).</summary>
     /// <exception cref="InvalidOperationException">The configured content or file is not a certificate with an RSA private key.</exception>
     public static X509Certificate2 Load(KeyRingOptions options, ILogger logger)

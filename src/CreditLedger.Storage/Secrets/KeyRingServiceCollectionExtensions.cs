@@ -1,9 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CreditLedger.Storage.Secrets;
 
@@ -12,15 +10,6 @@ public static class KeyRingServiceCollectionExtensions
 {
     /// <summary>The data protection application name: processes of one deployment share keys only under the same name.</summary>
     public const string ApplicationName = "CreditLedger";
-
-    /// <summary>Reads the key ring certificate's settings from <paramref name="configuration"/> and loads (or creates) it.</summary>
-    /// <exception cref="InvalidOperationException">The configured certificate cannot be used.</exception>
-    public static X509Certificate2 LoadKeyRingCertificate(IConfiguration configuration, ILogger logger)
-    {
-        var options = new KeyRingOptions();
-        configuration.GetSection(KeyRingOptions.SectionName).Bind(options);
-        return KeyRingCertificate.Load(options, logger);
-    }
 
     /// <summary>
     /// Data protection with its key ring in the <see cref="LedgerDatabase"/>, every key encrypted with

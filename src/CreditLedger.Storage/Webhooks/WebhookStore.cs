@@ -475,8 +475,8 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource, SecretProtector? s
         var protectedCount = 0;
         foreach (var (endpointId, column, value) in found)
         {
-            await using var update = dataSource.CreateCommand(
-                $"UPDATE webhook_endpoints SET {(column == "secret" ? "secret" : "previous_secret")} = $3 WHERE endpoint_id = $1 AND {(column == "secret" ? "secret" : "previous_secret")} = $2");
+            // The column name comes from the query above (one of two literals), never from input.
+            await using var update = dataSource.CreateCommand($"UPDATE webhook_endpoints SET {column} = $3 WHERE endpoint_id = $1 AND {column} = $2");
             Add(update, endpointId, value, Secrets.Protect(value));
             protectedCount += await update.ExecuteNonQueryAsync(cancellationToken);
         }
