@@ -117,6 +117,29 @@ public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : 
         Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE customer_id = 'stale-7' AND kind = 'paid'"));
     }
 
+    [Fact]
+    public async Task Append_InsertOnlyGroupMeetsAnInvoiceTaken_NothingOfThatAppendStandsOthersCommit()
+    {
+        await using var writer = new BatchingLedgerWriter(database.DataSource, writers: 1, maxBatchSize: 256);
+        var lifecycles = Enumerable.Range(0, 30).Select(i => Lifecycle($"taken-{i}")).ToList();
+        Assert.All(await Task.WhenAll(lifecycles.Select(l => writer.AppendAsync(l[0]))), o => Assert.Equal(AppendOutcome.Committed, o));
+
+        // Customer 5's invoice id is taken before the applies arrive. The group only inserts, so it runs as one
+        // implicit transaction: its entries are written before the invoice insert fails, and must not stand.
+        await database.ScalarAsync<int>("""
+            INSERT INTO invoices (customer_id, invoice_id, status, lines, applications, applied_version, applied_at, updated_version, updated_at)
+            VALUES ('taken-5', 'inv_1', 'voided', '[]', '[]', 1, now(), 1, now()) RETURNING 1
+            """);
+        var outcomes = await Task.WhenAll(lifecycles.Select(l => writer.AppendAsync(l[1])));
+
+        Assert.Equal(AppendOutcome.InvoiceExists, outcomes[5]);
+        Assert.Equal(29, outcomes.Count(o => o == AppendOutcome.Committed));
+        Assert.Equal(29L, await database.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE customer_id LIKE 'taken-%' AND kind = 'applied'"));
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE customer_id = 'taken-5' AND kind = 'applied'"));
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM idempotency_records WHERE customer_id = 'taken-5'"));
+        Assert.Equal(29L, await database.ScalarAsync<long>("SELECT count(*) FROM idempotency_records WHERE customer_id LIKE 'taken-%'"));
+    }
+
     // A grant, an apply of part of it (with its idempotency record) and the invoice's payment, as the grain plans them.
     private static LedgerAppend[] Lifecycle(string customer)
     {

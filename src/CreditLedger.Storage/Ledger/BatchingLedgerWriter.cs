@@ -10,8 +10,10 @@ namespace CreditLedger.Storage.Ledger;
 /// transaction, so the engine pays one commit (one fsync) for a whole batch instead of one per command. It is
 /// adaptive: a writer loop takes whatever is waiting when it is free, up to <c>maxBatchSize</c> appends, so a lone
 /// request commits at once and a busy engine commits many per transaction. A batch is first written in one round
-/// trip, one statement per table (<see cref="GroupCommitStatements"/>). When that meets a conflict (a version,
-/// invoice id or idempotency key another writer holds, or an invoice no longer pending), the transaction is rolled
+/// trip, one statement per table (<see cref="GroupCommitStatements"/>): a batch that only inserts runs as one implicit
+/// transaction, committed in that same round trip; one that also settles invoices checks their updates before it
+/// commits. When that meets a conflict (a version, invoice id or idempotency key another writer holds, or an invoice
+/// no longer pending), the transaction is rolled
 /// back and the batch is written again with each caller's appends inside their own savepoint, so the conflict
 /// rolls back that caller alone and is reported to it alone; every other caller in the batch commits. A caller is
 /// answered only once its transaction has committed; if the commit fails or its outcome is unknown, every caller
@@ -139,6 +141,25 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
         }
 
         await using var connection = await _dataSource.OpenConnectionAsync();
+        if (statements.InsertsOnly)
+        {
+            // One round trip: a batch sent without a transaction is one implicit transaction that PostgreSQL commits
+            // when its last statement succeeds (its commit record flushed before the answer, as for COMMIT).
+            await using var inserts = new NpgsqlBatch(connection);
+            statements.AddTo(inserts);
+            try
+            {
+                await inserts.ExecuteNonQueryAsync();
+                return Enumerable.Repeat(AppendOutcome.Committed, batch.Count).ToArray();
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // Nothing of the batch stands: each caller is written again alone.
+            }
+
+            return await CommitCallerByCallerAsync(connection, batch);
+        }
+
         await using (var transaction = await connection.BeginTransactionAsync())
         {
             await using var commands = new NpgsqlBatch(connection, transaction);

@@ -75,6 +75,12 @@ internal sealed class GroupCommitStatements
         && _invoiceUpdates.Count == 0 && _idempotency.Count == 0;
 
     /// <summary>
+    /// True when the group only inserts rows. Its one failure is a unique violation, which aborts the transaction by
+    /// itself, so it may run as one implicit transaction (one round trip, committed by PostgreSQL at its end).
+    /// </summary>
+    public bool InsertsOnly => _invoiceUpdates.Count == 0;
+
+    /// <summary>
     /// True once the statements have run when every invoice update found its invoice still pending; false means
     /// one of them was stale and the group must not commit as it is.
     /// </summary>
