@@ -563,8 +563,13 @@ public sealed class CustomerCredits
         // Expiries due at the command's instant come first, each dated at its grant's expiresAt, in time order.
         public void RecordDueExpiries()
         {
+            if (!AllGrants().Any(IsDue))
+            {
+                return;
+            }
+
             var due = AllGrants()
-                .Where(g => !g.IsVoided && g.Remaining > 0 && g.HasExpiredAt(At))
+                .Where(IsDue)
                 .OrderBy(g => g.Terms.ExpiresAt)
                 .ThenBy(g => g, DrawdownOrder.Instance)
                 .Select(g => g.GrantId)
@@ -575,6 +580,8 @@ public sealed class CustomerCredits
                 Append(EntryKind.Expired, grantId, grant.CreditType, -grant.Remaining, invoiceId: null, engine: true, occurredAt: grant.Terms.ExpiresAt);
             }
         }
+
+        private bool IsDue(Grant grant) => !grant.IsVoided && grant.Remaining > 0 && grant.HasExpiredAt(At);
 
         public void Append(
             EntryKind kind,
@@ -616,7 +623,15 @@ public sealed class CustomerCredits
 
             Version++;
             var after = Available(creditType, at, catchingUp);
-            var pending = AllGrants().Where(g => g.CreditType == creditType).Sum(g => g.Pending);
+            var pending = 0m;
+            foreach (var grant in AllGrants())
+            {
+                if (grant.CreditType == creditType)
+                {
+                    pending += grant.Pending;
+                }
+            }
+
             var events = CreditEventType.Of(kind) is null ? EntryEvents.None : EntryEvents.Own;
             if (before > 0 && after == 0)
             {
@@ -658,10 +673,20 @@ public sealed class CustomerCredits
             }
         }
 
-        private decimal Available(CreditType creditType, DateTimeOffset at, bool includeExpiringNow) =>
-            AllGrants()
-                .Where(g => g.CreditType == creditType && !g.IsVoided && g.Remaining > 0 && g.Terms.EffectiveAt <= at
+        // A loop rather than a query: it runs twice for every entry a command plans.
+        private decimal Available(CreditType creditType, DateTimeOffset at, bool includeExpiringNow)
+        {
+            var available = 0m;
+            foreach (var g in AllGrants())
+            {
+                if (g.CreditType == creditType && !g.IsVoided && g.Remaining > 0 && g.Terms.EffectiveAt <= at
                     && (g.Terms.ExpiresAt is not { } expiresAt || expiresAt > at || (includeExpiringNow && expiresAt == at)))
-                .Sum(g => g.Remaining);
+                {
+                    available += g.Remaining;
+                }
+            }
+
+            return available;
+        }
     }
 }

@@ -6,6 +6,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="Version">The customer's version now.</param>
 /// <param name="NextExpiry">When the next expiry falls due, if any.</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("CreditLedger.ActivationInfo")]
 public sealed record ActivationInfo(
     [property: Id(0)] long SnapshotVersion,

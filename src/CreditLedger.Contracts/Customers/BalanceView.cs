@@ -11,6 +11,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="Expired">Removed by expiry.</param>
 /// <param name="Voided">Removed by voids.</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("CreditLedger.BalanceView")]
 public sealed record BalanceView(
     [property: Id(0)] string CreditType,

@@ -7,6 +7,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="ExpiringWithinDays">The horizon of "expiring soon".</param>
 /// <param name="Balances">Per credit type, ordered by code.</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("CreditLedger.BalancesResult")]
 public sealed record BalancesResult(
     [property: Id(0)] CommandStatus Status,

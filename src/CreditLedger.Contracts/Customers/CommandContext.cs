@@ -6,6 +6,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="RequestId">The request id, for the audit trail.</param>
 /// <param name="IdempotencyKey">The caller's idempotency key (1-255 characters), if any.</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("CreditLedger.CommandContext")]
 public sealed record CommandContext(
     [property: Id(0)] string Actor,

@@ -7,6 +7,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="Threshold">The threshold now in force.</param>
 /// <param name="Error">Why it was refused, when it was.</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("CreditLedger.CreditAlertResult")]
 public sealed record CreditAlertResult(
     [property: Id(0)] CommandStatus Status,

@@ -6,6 +6,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="Customer">The customer, when it exists.</param>
 /// <param name="Balances">Its balances now.</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("CreditLedger.CustomerResult")]
 public sealed record CustomerResult(
     [property: Id(0)] CommandStatus Status,

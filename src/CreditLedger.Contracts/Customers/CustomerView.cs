@@ -7,6 +7,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="CreatedAt">When it was created.</param>
 /// <param name="UpdatedAt">When it was last changed.</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("CreditLedger.CustomerView")]
 public sealed record CustomerView(
     [property: Id(0)] string CustomerId,

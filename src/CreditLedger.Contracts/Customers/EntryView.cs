@@ -16,6 +16,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="RequestId">Which request.</param>
 /// <param name="OccurredAt">When it took effect (an expiry: the grant's expiresAt).</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("CreditLedger.EntryView")]
 public sealed record EntryView(
     [property: Id(0)] string EntryId,

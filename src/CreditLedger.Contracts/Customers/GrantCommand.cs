@@ -9,6 +9,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="EffectiveAt">Null means now.</param>
 /// <param name="ExpiresAt">Null means never.</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("CreditLedger.GrantCommand")]
 public sealed record GrantCommand(
     [property: Id(0)] string CreditType,

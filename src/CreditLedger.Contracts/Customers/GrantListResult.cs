@@ -6,6 +6,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="Grants">The page.</param>
 /// <param name="NextBeforeVersion">The cursor of the next page, or null on the last page.</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("CreditLedger.GrantListResult")]
 public sealed record GrantListResult(
     [property: Id(0)] CommandStatus Status,

@@ -8,6 +8,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="Error">Why it was refused, when it was.</param>
 /// <param name="Replayed">Whether this is the remembered answer to an earlier request with the same idempotency key.</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("CreditLedger.GrantResult")]
 public sealed record GrantResult(
     [property: Id(0)] CommandStatus Status,

@@ -19,6 +19,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="CreatedAt">When it was granted.</param>
 /// <param name="CreatedVersion">The version of its granted entry (the list cursor).</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("CreditLedger.GrantView")]
 public sealed record GrantView(
     [property: Id(0)] string GrantId,

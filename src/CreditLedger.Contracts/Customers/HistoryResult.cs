@@ -6,6 +6,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="Entries">The page.</param>
 /// <param name="NextBeforeVersion">The cursor of the next page, or null on the last page.</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("CreditLedger.HistoryResult")]
 public sealed record HistoryResult(
     [property: Id(0)] CommandStatus Status,

@@ -4,5 +4,6 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="CreditType">ISO 4217 code or unit key, once per request.</param>
 /// <param name="Requested">At least zero, in the credit type's scale.</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("CreditLedger.InvoiceLineRequest")]
 public sealed record InvoiceLineRequest([property: Id(0)] string CreditType, [property: Id(1)] decimal Requested);

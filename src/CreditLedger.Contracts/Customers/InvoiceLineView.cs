@@ -7,6 +7,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="Applied">What credits covered.</param>
 /// <param name="Due">What is left to charge.</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("CreditLedger.InvoiceLineView")]
 public sealed record InvoiceLineView(
     [property: Id(0)] string CreditType,

@@ -7,6 +7,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="Error">Why it was refused, when it was.</param>
 /// <param name="Replayed">Whether this is the original answer to a repeated request.</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("CreditLedger.InvoiceResult")]
 public sealed record InvoiceResult(
     [property: Id(0)] CommandStatus Status,

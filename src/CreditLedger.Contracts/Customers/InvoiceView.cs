@@ -7,6 +7,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="Applications">The grants drawn from.</param>
 /// <param name="AppliedAt">When credits were applied.</param>
 [GenerateSerializer]
+[Immutable]
 [Alias("CreditLedger.InvoiceView")]
 public sealed record InvoiceView(
     [property: Id(0)] string InvoiceId,

@@ -71,6 +71,8 @@ public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
         new("repeated field", "POST", Grants, Grant(extra: ""","amount":"6.00" """), 400, "validation_failed", "amount"),
         new("deep nesting", "POST", Grants, new string('[', 40) + new string(']', 40), 400, "validation_failed", "body"),
         new("oversized body", "POST", Grants, Grant(reason: "\"" + new string('r', 70_000) + "\""), 413, "payload_too_large", null),
+        new("oversized body, chunked", "POST", Grants, Grant(reason: "\"" + new string('r', 70_000) + "\""), 413, "payload_too_large", null, Chunked: true),
+        new("malformed json, chunked", "POST", Grants, Grant(reason: "\"" + new string('r', 20_000) + "\"", extra: ","), 400, "validation_failed", "body", Chunked: true),
         new("idempotency key of 256", "POST", Grants, Grant(), 400, "validation_failed", "Idempotency-Key", IdempotencyKey: new string('k', 256)),
         new("customer id with space", "GET", "/v1/customers/a%20b/credit-balances", null, 400, "validation_failed", "customerId"),
         new("customer id of 200", "GET", "/v1/customers/" + new string('c', 200) + "/credit-balances", null, 400, "validation_failed", "customerId"),
@@ -145,7 +147,10 @@ public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
         using var request = new HttpRequestMessage(new HttpMethod(testCase.Method), testCase.Path.Replace("{c}", customer, StringComparison.Ordinal));
         if (testCase.Body is not null)
         {
-            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(testCase.Body));
+            // Chunked: no Content-Length, so the gateway learns the size only by reading the body.
+            request.Content = testCase.Chunked
+                ? new StreamContent(new NonSeekableStream(Encoding.UTF8.GetBytes(testCase.Body)))
+                : new ByteArrayContent(Encoding.UTF8.GetBytes(testCase.Body));
             request.Content.Headers.TryAddWithoutValidation("Content-Type", testCase.ContentType);
         }
 
@@ -177,5 +182,16 @@ public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
         $$"""{"type":"units","amount":{{amount}},"unit":"{{unit}}","reason":"Purchased package"}""";
 
     private sealed record Case(
-        string Name, string Method, string Path, string? Body, int Status, string Code, string? Field, string ContentType = "application/json", string? IdempotencyKey = null);
+        string Name, string Method, string Path, string? Body, int Status, string Code, string? Field, string ContentType = "application/json", string? IdempotencyKey = null, bool Chunked = false);
+
+    // A body of unknown length, sent in pieces of 4 KiB.
+    private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, 4096));
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, 4096)], cancellationToken);
+    }
 }
