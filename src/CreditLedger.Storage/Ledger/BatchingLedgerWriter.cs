@@ -13,12 +13,11 @@ namespace CreditLedger.Storage.Ledger;
 /// trip, one statement per table (<see cref="GroupCommitStatements"/>): a batch that only inserts runs as one implicit
 /// transaction, committed in that same round trip; one that also settles invoices checks their updates before it
 /// commits. When that meets a conflict (a version, invoice id or idempotency key another writer holds, or an invoice
-/// no longer pending), the transaction is rolled
-/// back and the batch is written again with each caller's appends inside their own savepoint, so the conflict
-/// rolls back that caller alone and is reported to it alone; every other caller in the batch commits. A caller is
-/// answered only once its transaction has committed; if the commit fails or its outcome is unknown, every caller
-/// of the batch gets the exception. A customer has at most one caller in flight (its grain awaits each), so
-/// per-customer order is kept.
+/// no longer pending), the transaction is rolled back and the batch is written again with each caller's appends
+/// inside their own savepoint, so the conflict rolls back that caller alone and is reported to it alone; every other
+/// caller in the batch commits. A caller is answered only once its transaction has committed; if the commit fails or
+/// its outcome is unknown, every caller of the batch gets the exception. A customer has at most one caller in flight
+/// (its grain awaits each), so per-customer order is kept.
 /// </summary>
 public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
 {
@@ -141,26 +140,10 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
         }
 
         await using var connection = await _dataSource.OpenConnectionAsync();
-        if (statements.InsertsOnly)
-        {
-            // One round trip: a batch sent without a transaction is one implicit transaction that PostgreSQL commits
-            // when its last statement succeeds (its commit record flushed before the answer, as for COMMIT).
-            await using var inserts = new NpgsqlBatch(connection);
-            statements.AddTo(inserts);
-            try
-            {
-                await inserts.ExecuteNonQueryAsync();
-                return Enumerable.Repeat(AppendOutcome.Committed, batch.Count).ToArray();
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                // Nothing of the batch stands: each caller is written again alone.
-            }
-
-            return await CommitCallerByCallerAsync(connection, batch);
-        }
-
-        await using (var transaction = await connection.BeginTransactionAsync())
+        // A group that only inserts is sent without BEGIN and COMMIT: the statements of one round trip are one implicit
+        // transaction, which PostgreSQL commits (its commit record flushed) before it answers, or rolls back whole on a
+        // unique violation. A group that settles invoices checks its updates before committing, in a transaction.
+        await using (var transaction = statements.InsertsOnly ? null : await connection.BeginTransactionAsync())
         {
             await using var commands = new NpgsqlBatch(connection, transaction);
             statements.AddTo(commands);
@@ -177,11 +160,18 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
 
             if (held)
             {
-                await transaction.CommitAsync();
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync();
+                }
+
                 return Enumerable.Repeat(AppendOutcome.Committed, batch.Count).ToArray();
             }
 
-            await transaction.RollbackAsync();
+            if (transaction is not null)
+            {
+                await transaction.RollbackAsync();
+            }
         }
 
         return await CommitCallerByCallerAsync(connection, batch);

@@ -122,7 +122,13 @@ public class ApiFixture : IAsyncLifetime, IAsyncDisposable
     public static StringContent Raw(string body, string contentType = "application/json") => new(body, Encoding.UTF8, contentType);
 
     /// <summary>A text value read with SQL.</summary>
-    public async Task<string> ScalarTextAsync(string sql, params object[] parameters)
+    public async Task<string> ScalarTextAsync(string sql, params object[] parameters) =>
+        (string)(await ScalarObjectAsync(sql, parameters))!;
+
+    public async Task<long> ScalarAsync(string sql, params object[] parameters) =>
+        Convert.ToInt64(await ScalarObjectAsync(sql, parameters), System.Globalization.CultureInfo.InvariantCulture);
+
+    private async Task<object?> ScalarObjectAsync(string sql, object[] parameters)
     {
         await using var command = DataSource.CreateCommand(sql);
         foreach (var parameter in parameters)
@@ -130,18 +136,7 @@ public class ApiFixture : IAsyncLifetime, IAsyncDisposable
             command.Parameters.Add(new NpgsqlParameter { Value = parameter });
         }
 
-        return (string)(await command.ExecuteScalarAsync())!;
-    }
-
-    public async Task<long> ScalarAsync(string sql, params object[] parameters)
-    {
-        await using var command = DataSource.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        return await command.ExecuteScalarAsync();
     }
 
     public async Task<List<string>> StringsAsync(string sql)

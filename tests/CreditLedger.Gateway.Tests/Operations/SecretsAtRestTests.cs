@@ -83,7 +83,8 @@ public sealed class SecretsAtRestTests(ApiFixture api) : IClassFixture<ApiFixtur
     private static async Task<string> PgDumpAsync(string connectionString)
     {
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
-        var pgDump = Directory.GetDirectories("/usr/lib/postgresql").Order(StringComparer.Ordinal).Select(d => Path.Combine(d, "bin", "pg_dump")).Last(File.Exists);
+        // pg_dump beside the server programs the engine runs, so its version matches the server's.
+        var pgDump = Path.Combine(Path.GetDirectoryName(PostgresBinaries.Locate(null).PgCtl)!, "pg_dump");
         var start = new ProcessStartInfo(pgDump, ["--data-only", "--host", settings.Host!, "--port", settings.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--username", settings.Username!, settings.Database!])
         {
             RedirectStandardOutput = true,
