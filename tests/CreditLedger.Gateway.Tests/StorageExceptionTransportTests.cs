@@ -31,6 +31,16 @@ public sealed class StorageExceptionTransportTests
     }
 
     [Fact]
+    public void IsUnavailable_SiloRefusesTheGatewaysConnection_Is()
+    {
+        // What a gateway gets when the silo it sends to was killed a moment ago (seen as a 500 in a fault test).
+        var failure = new Orleans.Runtime.Messaging.ConnectionFailedException(
+            "Unable to connect to endpoint S127.0.0.1:11111:0.", new SocketException((int)SocketError.ConnectionRefused));
+
+        Assert.True(ApiEndpoints.IsUnavailable(failure));
+    }
+
+    [Fact]
     public void IsUnavailable_ProgrammingError_IsNot()
     {
         Assert.False(ApiEndpoints.IsUnavailable(new OrleansException("Grain code failed", new InvalidOperationException("A bug"))));

@@ -115,8 +115,11 @@ public static partial class ApiEndpoints
     }
 
     /// <summary>Whether the exception itself (not one it wraps) is one of the infrastructure failures.</summary>
+    /// <remarks>A gateway that cannot connect to the silo it sends to (killed, not yet known to be dead) gets a
+    /// <see cref="Orleans.Runtime.Messaging.ConnectionFailedException"/>: the call never reached a grain, so it is safe to retry.</remarks>
     internal static bool IsInfrastructureFailure(Exception exception) =>
-        exception is LedgerUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+        exception is LedgerUnavailableException or SiloUnavailableException or OrleansMessageRejectionException
+            or Orleans.Runtime.Messaging.ConnectionFailedException or TimeoutException
             or System.Data.Common.DbException or OperationCanceledException;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "The client of {Path} went away before its failure could be answered")]
