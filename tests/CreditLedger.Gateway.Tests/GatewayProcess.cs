@@ -115,7 +115,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>Asks the host to stop (SIGTERM, as systemd or Ctrl+C would) and waits for it to exit.</summary>
     public async Task StopAsync(TimeSpan timeout)
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var kill = Process.Start("kill", ["-TERM", HostId().ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync();
         }
@@ -123,14 +123,30 @@ internal sealed class GatewayProcess : IAsyncDisposable
         await WaitForExitAsync(timeout);
     }
 
+    // The engine's own process. Started through runuser, it is runuser's child: a signal must go to it, not to runuser,
+    // which answers TERM by killing its child outright when it has not exited within 2 s.
+    private int HostId()
+    {
+        if (_process.StartInfo.FileName != "runuser")
+        {
+            return _process.Id;
+        }
+
+        var children = File.ReadAllText($"/proc/{_process.Id}/task/{_process.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return children.Length == 1
+            ? int.Parse(children[0], System.Globalization.CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"runuser {_process.Id} has {children.Length} child processes, not the engine alone.");
+    }
+
     /// <summary>Sends a signal (<c>STOP</c>, <c>CONT</c>, <c>TERM</c>, ...) to the host with kill(1).</summary>
     public async Task SignalAsync(string signal)
     {
-        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var host = HostId();
+        using var kill = Process.Start("kill", [$"-{signal}", host.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync();
         if (kill.ExitCode != 0)
         {
-            throw new InvalidOperationException($"kill -{signal} {_process.Id} exited with {kill.ExitCode}.");
+            throw new InvalidOperationException($"kill -{signal} {host} exited with {kill.ExitCode}.");
         }
     }
 
