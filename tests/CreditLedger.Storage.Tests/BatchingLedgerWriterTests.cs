@@ -56,6 +56,33 @@ public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : 
     }
 
     [Fact]
+    public async Task Append_WritersConnectionTerminated_FailsOnceThenCommitsOnANewConnection()
+    {
+        var connectionString = await TestPostgres.CreateMigratedDatabaseAsync("batching-terminated");
+        await using (var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString))
+        await using (var writer = new BatchingLedgerWriter(dataSource, writers: 1))
+        {
+            Assert.Equal(AppendOutcome.Committed, await writer.AppendAsync(Grant("kept-1", "grt_kept_1")));
+            var database = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database;
+            await using (var admin = Npgsql.NpgsqlDataSource.Create(connectionString))
+            await using (var terminate = admin.CreateCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()"))
+            {
+                terminate.Parameters.Add(new Npgsql.NpgsqlParameter { Value = database });
+                Assert.Equal(1L, (long)(await terminate.ExecuteScalarAsync())!);
+            }
+
+            // The loop's own connection is gone: the batch that meets it fails, and the next one opens a new connection.
+            Assert.NotNull(await Record.ExceptionAsync(() => writer.AppendAsync(Grant("lost", "grt_lost"))));
+            Assert.Equal(AppendOutcome.Committed, await writer.AppendAsync(Grant("kept-2", "grt_kept_2")));
+
+            await using var count = dataSource.CreateCommand("SELECT string_agg(customer_id, ',' ORDER BY customer_id) FROM ledger_entries");
+            Assert.Equal("kept-1,kept-2", (string?)await count.ExecuteScalarAsync());
+        }
+
+        await TestPostgres.DropDatabaseAsync(connectionString);
+    }
+
+    [Fact]
     public async Task Append_GrantApplyPayWithIdempotency_RowsEqualThoseOfOneTransactionPerAppend()
     {
         await using var batching = new BatchingLedgerWriter(database.DataSource, writers: 1, maxBatchSize: 256);

@@ -17,7 +17,10 @@ namespace CreditLedger.Storage.Ledger;
 /// inside their own savepoint, so the conflict rolls back that caller alone and is reported to it alone; every other
 /// caller in the batch commits. A caller is answered only once its transaction has committed; if the commit fails or
 /// its outcome is unknown, every caller of the batch gets the exception. A customer has at most one caller in flight
-/// (its grain awaits each), so per-customer order is kept.
+/// (its grain awaits each), so per-customer order is kept. Each writer loop keeps one connection of its own for as
+/// long as it works: its statements stay prepared on one warm server process, instead of being planned again on
+/// whichever of the pool's connections comes next. A connection that failed is closed and the next batch opens a
+/// new one.
 /// </summary>
 public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
 {
@@ -73,65 +76,84 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
     {
         var batch = new List<Pending>();
         Pending? carried = null;
-        while (carried is not null || await _queue.Reader.WaitToReadAsync())
+        NpgsqlConnection? connection = null;
+        try
         {
-            // A caller that would take the batch past its size waits for the next one (a caller is never split).
-            var appends = 0;
-            while (appends < _maxBatchSize && (carried ?? (_queue.Reader.TryRead(out var read) ? read : null)) is { } pending)
+            while (carried is not null || await _queue.Reader.WaitToReadAsync())
             {
-                carried = null;
-                if (batch.Count > 0 && appends + pending.Appends.Count > _maxBatchSize)
+                // A caller that would take the batch past its size waits for the next one (a caller is never split).
+                var appends = 0;
+                while (appends < _maxBatchSize && (carried ?? (_queue.Reader.TryRead(out var read) ? read : null)) is { } pending)
                 {
-                    carried = pending;
-                    break;
+                    carried = null;
+                    if (batch.Count > 0 && appends + pending.Appends.Count > _maxBatchSize)
+                    {
+                        carried = pending;
+                        break;
+                    }
+
+                    batch.Add(pending);
+                    appends += pending.Appends.Count;
                 }
 
-                batch.Add(pending);
-                appends += pending.Appends.Count;
-            }
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
 
-            if (batch.Count == 0)
+                var started = Stopwatch.GetTimestamp();
+                AppendOutcome[]? outcomes = null;
+                Exception? failure = null;
+                // The span ends before anyone is answered, so that it is complete by the time its callers' spans are.
+                using (var activity = EngineActivities.Source.HasListeners() ? EngineActivities.StartLedgerCommit(batch.ConvertAll(pending => pending.Caller)) : null)
+                {
+                    activity?.SetTag("creditledger.ledger.batch.size", batch.Count);
+                    try
+                    {
+                        connection ??= await _dataSource.OpenConnectionAsync();
+                        outcomes = await CommitAsync(connection, batch);
+                    }
+                    catch (Exception e)
+                    {
+                        failure = e;
+                        // Whatever the connection's state after a failure, the next batch starts on a new one.
+                        if (connection is not null)
+                        {
+                            await connection.DisposeAsync();
+                            connection = null;
+                        }
+
+                        activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+                    }
+                }
+
+                _metrics?.LedgerCommitted(appends, started, succeeded: failure is null);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    if (failure is null)
+                    {
+                        batch[i].Outcome.TrySetResult(outcomes![i]);
+                    }
+                    else
+                    {
+                        // The transaction failed or its commit has an unknown outcome: nobody in it may assume anything.
+                        batch[i].Outcome.TrySetException(failure);
+                    }
+                }
+
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            if (connection is not null)
             {
-                continue;
+                await connection.DisposeAsync();
             }
-
-            var started = Stopwatch.GetTimestamp();
-            AppendOutcome[]? outcomes = null;
-            Exception? failure = null;
-            // The span ends before anyone is answered, so that it is complete by the time its callers' spans are.
-            using (var activity = EngineActivities.Source.HasListeners() ? EngineActivities.StartLedgerCommit(batch.ConvertAll(pending => pending.Caller)) : null)
-            {
-                activity?.SetTag("creditledger.ledger.batch.size", batch.Count);
-                try
-                {
-                    outcomes = await CommitAsync(batch);
-                }
-                catch (Exception e)
-                {
-                    failure = e;
-                    activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-                }
-            }
-
-            _metrics?.LedgerCommitted(appends, started, succeeded: failure is null);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (failure is null)
-                {
-                    batch[i].Outcome.TrySetResult(outcomes![i]);
-                }
-                else
-                {
-                    // The transaction failed or its commit has an unknown outcome: nobody in it may assume anything.
-                    batch[i].Outcome.TrySetException(failure);
-                }
-            }
-
-            batch.Clear();
         }
     }
 
-    private async Task<AppendOutcome[]> CommitAsync(List<Pending> batch)
+    private static async Task<AppendOutcome[]> CommitAsync(NpgsqlConnection connection, List<Pending> batch)
     {
         var statements = new GroupCommitStatements(batch.SelectMany(pending => pending.Appends));
         if (statements.IsEmpty)
@@ -139,7 +161,6 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
             return Enumerable.Repeat(AppendOutcome.Committed, batch.Count).ToArray();
         }
 
-        await using var connection = await _dataSource.OpenConnectionAsync();
         // A group that only inserts is sent without BEGIN and COMMIT: the statements of one round trip are one implicit
         // transaction, which PostgreSQL commits (its commit record flushed) before it answers, or rolls back whole on a
         // unique violation. A group that settles invoices checks its updates before committing, in a transaction.
