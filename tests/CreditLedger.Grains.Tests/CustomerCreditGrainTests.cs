@@ -303,15 +303,31 @@ public sealed class CustomerCreditGrainTests(GrainFixture fixture) : IClassFixtu
             """,
             customerId, grant.GrantId, fixture.Clock.GetUtcNow());
 
-        var refused = await Task.WhenAll(
-            Record.ExceptionAsync(() => grain.ApplyAsync("inv_a", Commands.Total(5m), Commands.Api)),
-            Record.ExceptionAsync(() => grain.ApplyAsync("inv_b", Commands.Total(5m), Commands.Api)));
-        var alone = await grain.ApplyAsync("inv_a", Commands.Total(5m), Commands.Api);
+        // The activation whose memory missed the other writer's void is refused by the ledger, with every command queued
+        // behind it. A command that arrives once that activation is gone meets a new one, which read the void: it
+        // applies nothing.
+        var first = await Task.WhenAll(AttemptAsync("inv_a"), AttemptAsync("inv_b"));
+        var retried = await Task.WhenAll(grain.ApplyAsync("inv_a", Commands.Total(5m), Commands.Api), grain.ApplyAsync("inv_b", Commands.Total(5m), Commands.Api));
 
-        Assert.All(refused, e => Assert.IsType<LedgerUnavailableException>(e));
-        Assert.Equal((CommandStatus.Ok, 0m, 2L), (alone.Status, alone.Invoice!.Lines[0].Applied, alone.Version));
+        Assert.Contains(first, a => a.Failure is LedgerUnavailableException);
+        Assert.All(first, a => Assert.True(
+            a.Failure is LedgerUnavailableException || (a.Failure is null && a.Result!.Status == CommandStatus.Ok && a.Result.Invoice!.Lines[0].Applied == 0m),
+            $"{a.Failure?.GetType().Name ?? a.Result!.Status.ToString()}"));
+        Assert.All(retried, r => Assert.Equal((CommandStatus.Ok, 0m, 2L), (r.Status, r.Invoice!.Lines[0].Applied, r.Version)));
         Assert.Equal(0L, await fixture.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE customer_id = $1 AND kind = 'applied'", customerId));
         Assert.Equal(0L, await fixture.ScalarAsync<long>("SELECT count(*) FROM credit_events WHERE customer_id = $1 AND event_type = 'account.credits.applied'", customerId));
+
+        async Task<(Exception? Failure, InvoiceResult? Result)> AttemptAsync(string invoiceId)
+        {
+            try
+            {
+                return (null, await grain.ApplyAsync(invoiceId, Commands.Total(5m), Commands.Api));
+            }
+            catch (Exception e)
+            {
+                return (e, null);
+            }
+        }
     }
 
     internal static async Task<string> Describe(ICustomerCreditGrain grain)

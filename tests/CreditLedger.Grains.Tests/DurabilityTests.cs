@@ -89,11 +89,16 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             var grain = await silo.CreatedAsync("acme");
             await grain.GrantedAsync(Commands.Usd(100m));
 
-            // One apply runs alone and the others queue behind it: every one of them fails, none is half-done.
+            // One apply runs alone and the others queue behind it: every one of them fails, none is half-done. The
+            // activation that met the failure leaves; a call that reaches its successor fails to read the snapshot, which
+            // Orleans reports around the database's own error (the gateway answers 503 to both).
             await cluster.StopAsync(CancellationToken.None);
             var failures = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
                 Record.ExceptionAsync(() => grain.ApplyAsync($"inv_{i}", Commands.Total(1m), Commands.Api))));
-            Assert.All(failures, f => Assert.IsType<LedgerUnavailableException>(f));
+            Assert.Contains(failures, f => f is LedgerUnavailableException);
+            Assert.All(failures, f => Assert.True(
+                f is LedgerUnavailableException || (f is Orleans.Runtime.OrleansException && CausedByTheDatabase(f)),
+                f?.ToString() ?? "succeeded"));
 
             await cluster.StartAsync(CancellationToken.None);
             var applied = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
@@ -277,5 +282,18 @@ public sealed class DurabilityTests(ITestOutputHelper output)
     {
         await using var command = dataSource.CreateCommand(sql);
         return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static bool CausedByTheDatabase(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is NpgsqlException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
