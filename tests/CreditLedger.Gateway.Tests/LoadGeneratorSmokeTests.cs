@@ -1,3 +1,5 @@
+extern alias LoadGenerator;
+
 using System.Diagnostics;
 using System.Text.Json;
 using CreditLedger.Testing;
@@ -62,6 +64,26 @@ public sealed class LoadGeneratorSmokeTests : IAsyncLifetime
         Assert.Equal(10, summary.RootElement.GetProperty("grants").GetInt32());
         Assert.Equal(JsonValueKind.Number, summary.RootElement.GetProperty("entriesRecordedAfterSeconds").ValueKind);
         Assert.Equal(JsonValueKind.Number, summary.RootElement.GetProperty("eventsQueuedAfterSeconds").ValueKind);
+    }
+
+    [Fact]
+    public async Task LedgerCheck_ApplyMissingOrDifferentInTheLedger_IsReported()
+    {
+        await using (var dataSource = Npgsql.NpgsqlDataSource.Create(_database))
+        await using (var invoice = dataSource.CreateCommand("""
+            INSERT INTO invoices (customer_id, invoice_id, status, lines, applications, applied_version, applied_at, updated_version, updated_at)
+            VALUES ('check-only', 'inv_recorded', 'pending', '[]', '[]', 0, now(), 0, now())
+            """))
+        {
+            await invoice.ExecuteNonQueryAsync();
+        }
+
+        var failures = await LoadGenerator::CreditLedger.LoadTests.LedgerCheck.RunAsync(
+            _database, ["check-only"], [("check-only", "inv_recorded", 1.00m), ("check-only", "inv_unknown", 2.00m)]);
+
+        Assert.Equal(
+            ["apply check-only/inv_recorded answered 1.00 but the ledger holds 0", "apply check-only/inv_unknown answered 2.00 but the ledger has no record of its invoice"],
+            failures);
     }
 
     // Runs the generator against the engine; it must exit 0.
