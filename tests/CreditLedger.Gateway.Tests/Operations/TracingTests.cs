@@ -21,19 +21,30 @@ public sealed class TracingTests(TracingTests.Fixture api) : IClassFixture<Traci
     public async Task Grant_OneTrace_FromRequestThroughGrainCallToPostgres()
     {
         var customer = await api.CustomerAsync("trace");
+        var path = $"/v1/customers/{customer}/credit-grants";
+        // The server stops the request's activity after the response has left, so the client may see the response first.
+        var requestStopped = new TaskCompletionSource<Activity>(TaskCreationOptions.RunContinuationsAsynchronously);
         _listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "Microsoft.Orleans.Application" or "CreditLedger" or "Npgsql",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _stopped.Enqueue,
+            ActivityStopped = activity =>
+            {
+                _stopped.Enqueue(activity);
+                if (activity.Source.Name == "Microsoft.AspNetCore" && Equals(activity.GetTagItem("url.path"), path))
+                {
+                    requestStopped.TrySetResult(activity);
+                }
+            },
         };
         ActivitySource.AddActivityListener(_listener);
         using var admin = api.Client();
 
-        var grant = await admin.PostAsync($"/v1/customers/{customer}/credit-grants", ApiFixture.Json(new { type = "monetary", amount = "5.00", currency = "USD", reason = "Trace" }));
+        var grant = await admin.PostAsync(path, ApiFixture.Json(new { type = "monetary", amount = "5.00", currency = "USD", reason = "Trace" }));
 
         Assert.Equal(HttpStatusCode.Created, grant.StatusCode);
-        var request = Assert.Single(_stopped, a => a.Source.Name == "Microsoft.AspNetCore" && Equals(a.GetTagItem("url.path"), $"/v1/customers/{customer}/credit-grants"));
+        var request = await requestStopped.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Single(_stopped, a => a.Source.Name == "Microsoft.AspNetCore" && Equals(a.GetTagItem("url.path"), path));
         var trace = request.TraceId;
         Assert.Contains(_stopped, a => a.Source.Name == "Microsoft.Orleans.Application" && a.TraceId == trace && a.DisplayName.Contains("CustomerCredit", StringComparison.Ordinal));
         // The grant's ledger transaction (a batch of one) continues the request's trace, its statements inside it.
