@@ -47,9 +47,10 @@ internal static class LedgerCheck
         foreach (var (customer, invoice, amount) in applied)
         {
             var inLedger = held.GetValueOrDefault((customer, invoice));
-            if (inLedger != amount || !recorded.Contains((customer, invoice)))
+            var isRecorded = recorded.Contains((customer, invoice));
+            if (inLedger != amount || !isRecorded)
             {
-                failures.Add(recorded.Contains((customer, invoice))
+                failures.Add(isRecorded
                     ? $"apply {customer}/{invoice} answered {amount} but the ledger holds {inLedger}"
                     : $"apply {customer}/{invoice} answered {amount} but the ledger has no record of its invoice");
                 if (failures.Count == 20)

@@ -75,8 +75,8 @@ public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : 
             Assert.NotNull(await Record.ExceptionAsync(() => writer.AppendAsync(Grant("lost", "grt_lost"))));
             Assert.Equal(AppendOutcome.Committed, await writer.AppendAsync(Grant("kept-2", "grt_kept_2")));
 
-            await using var count = dataSource.CreateCommand("SELECT string_agg(customer_id, ',' ORDER BY customer_id) FROM ledger_entries");
-            Assert.Equal("kept-1,kept-2", (string?)await count.ExecuteScalarAsync());
+            await using var written = dataSource.CreateCommand("SELECT string_agg(customer_id, ',' ORDER BY customer_id) FROM ledger_entries");
+            Assert.Equal("kept-1,kept-2", (string?)await written.ExecuteScalarAsync());
         }
 
         await TestPostgres.DropDatabaseAsync(connectionString);

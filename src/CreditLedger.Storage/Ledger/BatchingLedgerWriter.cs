@@ -101,46 +101,7 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
                     continue;
                 }
 
-                var started = Stopwatch.GetTimestamp();
-                AppendOutcome[]? outcomes = null;
-                Exception? failure = null;
-                // The span ends before anyone is answered, so that it is complete by the time its callers' spans are.
-                using (var activity = EngineActivities.Source.HasListeners() ? EngineActivities.StartLedgerCommit(batch.ConvertAll(pending => pending.Caller)) : null)
-                {
-                    activity?.SetTag("creditledger.ledger.batch.size", batch.Count);
-                    try
-                    {
-                        connection ??= await _dataSource.OpenConnectionAsync();
-                        outcomes = await CommitAsync(connection, batch);
-                    }
-                    catch (Exception e)
-                    {
-                        failure = e;
-                        // Whatever the connection's state after a failure, the next batch starts on a new one.
-                        if (connection is not null)
-                        {
-                            await connection.DisposeAsync();
-                            connection = null;
-                        }
-
-                        activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-                    }
-                }
-
-                _metrics?.LedgerCommitted(appends, started, succeeded: failure is null);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    if (failure is null)
-                    {
-                        batch[i].Outcome.TrySetResult(outcomes![i]);
-                    }
-                    else
-                    {
-                        // The transaction failed or its commit has an unknown outcome: nobody in it may assume anything.
-                        batch[i].Outcome.TrySetException(failure);
-                    }
-                }
-
+                connection = await WriteBatchAsync(batch, appends, connection);
                 batch.Clear();
             }
         }
@@ -151,6 +112,52 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
                 await connection.DisposeAsync();
             }
         }
+    }
+
+    // Commits one batch and answers its callers. Returns the connection the loop goes on with: the same one, or none
+    // after a failure, whatever the connection's state, so that the next batch starts on a new one.
+    private async Task<NpgsqlConnection?> WriteBatchAsync(List<Pending> batch, int appends, NpgsqlConnection? connection)
+    {
+        var started = Stopwatch.GetTimestamp();
+        AppendOutcome[]? outcomes = null;
+        Exception? failure = null;
+        // The span ends before anyone is answered, so that it is complete by the time its callers' spans are.
+        using (var activity = EngineActivities.Source.HasListeners() ? EngineActivities.StartLedgerCommit(batch.ConvertAll(pending => pending.Caller)) : null)
+        {
+            activity?.SetTag("creditledger.ledger.batch.size", batch.Count);
+            try
+            {
+                connection ??= await _dataSource.OpenConnectionAsync();
+                outcomes = await CommitAsync(connection, batch);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+                if (connection is not null)
+                {
+                    await connection.DisposeAsync();
+                    connection = null;
+                }
+
+                activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            }
+        }
+
+        _metrics?.LedgerCommitted(appends, started, succeeded: failure is null);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (failure is null)
+            {
+                batch[i].Outcome.TrySetResult(outcomes![i]);
+            }
+            else
+            {
+                // The transaction failed or its commit has an unknown outcome: nobody in it may assume anything.
+                batch[i].Outcome.TrySetException(failure);
+            }
+        }
+
+        return connection;
     }
 
     private static async Task<AppendOutcome[]> CommitAsync(NpgsqlConnection connection, List<Pending> batch)
