@@ -507,14 +507,7 @@ public sealed partial class CustomerCreditGrain(
         IdempotencyRecord? record = null;
         if (context.IdempotencyKey is { } key && json is not null)
         {
-            var status = answer switch
-            {
-                GrantResult grant => grant.Status,
-                InvoiceResult invoice => invoice.Status,
-                _ => CommandStatus.Ok,
-            };
-            record = new IdempotencyRecord(
-                operation, key, fingerprint, CommandStatusCodes.HttpStatus(status), JsonSerializer.Serialize(answer, json), decision.VersionAfter);
+            record = new IdempotencyRecord(operation, key, fingerprint, JsonSerializer.Serialize(answer, json), decision.VersionAfter);
         }
 
         var changes = decision.Outcome == DecisionOutcome.Changed;
@@ -720,18 +713,8 @@ public sealed partial class CustomerCreditGrain(
 
     private static CommandError ErrorOf(Decision decision) => new(decision.RejectionDetail ?? decision.Rejection.ToString()!, decision.RejectionField);
 
-    private static CommandStatus StatusOf(Rejection rejection) => rejection switch
-    {
-        Rejection.InvalidRequest => CommandStatus.InvalidRequest,
-        Rejection.GrantNotFound => CommandStatus.GrantNotFound,
-        Rejection.InvoiceNotFound => CommandStatus.InvoiceNotFound,
-        Rejection.InvoiceAlreadyApplied => CommandStatus.InvoiceAlreadyApplied,
-        Rejection.InvoiceStateConflict => CommandStatus.InvoiceStateConflict,
-        Rejection.GrantNotActive => CommandStatus.GrantNotActive,
-        Rejection.GrantLimitReached => CommandStatus.GrantLimitReached,
-        Rejection.PendingInvoiceLimitReached => CommandStatus.PendingInvoiceLimitReached,
-        _ => throw new ArgumentOutOfRangeException(nameof(rejection), rejection, "No command status for this rejection."),
-    };
+    // A rejection has the number of the command status of the same name (see Rejection).
+    private static CommandStatus StatusOf(Rejection rejection) => (CommandStatus)(int)rejection;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ledger write for customer {CustomerId} ({EntryCount} entries) failed or has an unknown outcome; deactivating")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string customerId, int entryCount);

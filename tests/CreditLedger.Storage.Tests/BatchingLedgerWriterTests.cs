@@ -180,7 +180,7 @@ public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : 
         credits.Commit(apply);
         var pay = credits.PlanPay("inv_1", provenance, At.AddMinutes(2));
         credits.Commit(pay);
-        var record = new IdempotencyRecord("apply", "idem_1", [1, 2, 3], 200, "{\"ok\": true}", apply.VersionAfter);
+        var record = new IdempotencyRecord("apply", "idem_1", [1, 2, 3], "{\"ok\": true}", apply.VersionAfter);
         return
         [
             new LedgerAppend(id, grant.Entries, InvoiceWrite.None, null, null),

@@ -122,7 +122,7 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
             VALUES (current_date - 1, 'old', 'USD', 10, 0, 0, 0, 0, 0), (current_date, 'old', 'USD', 0, 5, 0, 0, 0, 0);
             """);
 
-        Assert.Equal([7, 8], await migrator.MigrateAsync(CancellationToken.None));
+        Assert.Equal(Enumerable.Range(7, SchemaMigrator.All.Count - 6), await migrator.MigrateAsync(CancellationToken.None));
 
         // The live endpoint keeps its pending retry (with its attempts) and gets the event that was never fanned out,
         // each with its body; the first-attempt success is gone; the disabled endpoint gets nothing new.

@@ -35,8 +35,8 @@ internal sealed class GroupCommitStatements
         """;
 
     private const string InsertIdempotency = """
-        INSERT INTO idempotency_records (customer_id, operation, idempotency_key, request_hash, status_code, response, version)
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::integer[], $6::jsonb[], $7::bigint[])
+        INSERT INTO idempotency_records (customer_id, operation, idempotency_key, request_hash, response, version)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::jsonb[], $6::bigint[])
         """;
 
     private readonly List<(string CustomerId, LedgerEntry Entry)> _entries = [];
@@ -145,7 +145,6 @@ internal sealed class GroupCommitStatements
                 Column(_idempotency, r => r.Record.Operation, NpgsqlDbType.Text),
                 Column(_idempotency, r => r.Record.Key, NpgsqlDbType.Text),
                 Column(_idempotency, r => r.Record.RequestHash, NpgsqlDbType.Bytea),
-                Column(_idempotency, r => r.Record.StatusCode, NpgsqlDbType.Integer),
                 Column(_idempotency, r => r.Record.Response, NpgsqlDbType.Jsonb),
                 Column(_idempotency, r => r.Record.Version, NpgsqlDbType.Bigint)));
         }

@@ -7,7 +7,6 @@ namespace CreditLedger.Storage.Ledger;
 /// <param name="Operation">The operation (<c>grant</c>, <c>void-grant</c>, <c>pay</c>, <c>void-invoice</c>).</param>
 /// <param name="Key">The caller's key, 1 to 255 characters.</param>
 /// <param name="RequestHash">SHA-256 of the request's canonical form.</param>
-/// <param name="StatusCode">The HTTP status of the answer.</param>
-/// <param name="Response">The answer, as JSON.</param>
+/// <param name="Response">The answer, as JSON, with its status.</param>
 /// <param name="Version">The customer's version after the command.</param>
-public sealed record IdempotencyRecord(string Operation, string Key, byte[] RequestHash, int StatusCode, string Response, long Version);
+public sealed record IdempotencyRecord(string Operation, string Key, byte[] RequestHash, string Response, long Version);

@@ -204,7 +204,7 @@ public sealed class LedgerQueries(NpgsqlDataSource dataSource)
         CustomerId customerId, string operation, string key, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT request_hash, status_code, response::text, version FROM idempotency_records
+            SELECT request_hash, response::text, version FROM idempotency_records
             WHERE customer_id = $1 AND operation = $2 AND idempotency_key = $3
             """);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
@@ -212,7 +212,7 @@ public sealed class LedgerQueries(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new IdempotencyRecord(operation, key, reader.GetFieldValue<byte[]>(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3))
+            ? new IdempotencyRecord(operation, key, reader.GetFieldValue<byte[]>(0), reader.GetString(1), reader.GetInt64(2))
             : null;
     }
 

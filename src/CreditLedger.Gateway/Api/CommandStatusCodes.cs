@@ -1,18 +1,19 @@
-namespace CreditLedger.Contracts.Customers;
+using CreditLedger.Contracts.Customers;
 
-/// <summary>The HTTP status and stable error code of each <see cref="CommandStatus"/>: the one mapping the API uses.</summary>
+namespace CreditLedger.Gateway.Api;
+
+/// <summary>
+/// The one mapping from a <see cref="CommandStatus"/> to what the API answers: the problem code of each refusal,
+/// whose HTTP status and title come from <see cref="Problems.Catalog"/>, and the status of each success.
+/// </summary>
 public static class CommandStatusCodes
 {
     /// <summary>The HTTP status code.</summary>
     public static int HttpStatus(CommandStatus status) => status switch
     {
-        CommandStatus.Ok => 200,
-        CommandStatus.Created => 201,
-        CommandStatus.InvalidRequest => 400,
-        CommandStatus.CustomerNotFound or CommandStatus.GrantNotFound or CommandStatus.InvoiceNotFound => 404,
-        CommandStatus.IdempotencyKeyReused or CommandStatus.InvoiceAlreadyApplied or CommandStatus.InvoiceStateConflict
-            or CommandStatus.GrantNotActive or CommandStatus.GrantLimitReached or CommandStatus.PendingInvoiceLimitReached => 409,
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "No HTTP status for this command status."),
+        CommandStatus.Ok => StatusCodes.Status200OK,
+        CommandStatus.Created => StatusCodes.Status201Created,
+        _ => Problems.Catalog[ErrorCode(status)!].Status,
     };
 
     /// <summary>The stable <c>code</c> of the problem details, or <see langword="null"/> for a success.</summary>
