@@ -58,7 +58,6 @@ public sealed class HealthEndpointTests : IAsyncLifetime
         _ = _factory.Server;
 
         await using var dataSource = Npgsql.NpgsqlDataSource.Create(_connectionString);
-        await using var command = dataSource.CreateCommand("SELECT count(*) FROM schema_migrations");
-        Assert.Equal((long)CreditLedger.Storage.SchemaMigrator.All.Count, (long)(await command.ExecuteScalarAsync())!);
+        Assert.Equal(CreditLedger.Storage.SchemaMigrator.All.Count, await dataSource.ScalarAsync<int>("SELECT count(*) FROM schema_migrations"));
     }
 }

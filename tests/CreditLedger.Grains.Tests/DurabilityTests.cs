@@ -146,7 +146,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             await CustomerSilo.DeactivateAsync(grain);
 
             await Eventually.UntilAsync(
-                async () => await ScalarAsync<long>(dataSource, "SELECT count(*) FROM ledger_entries WHERE customer_id = 'idle' AND kind = 'expired'") == 1,
+                async () => await dataSource.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE customer_id = 'idle' AND kind = 'expired'") == 1,
                 Patience,
                 "the reminder to record the expiry");
             Assert.True(Interlocked.Read(ref reminders) >= 1, "creditledger.reminders.fired counted no reminder.");
@@ -164,9 +164,9 @@ public sealed class DurabilityTests(ITestOutputHelper output)
 
             Assert.Equal(
                 2L,
-                await ScalarAsync<long>(dataSource, "SELECT count(*) FROM credit_events WHERE customer_id = 'idle' AND version = 2 AND event_type IN ('account.credits.expired', 'account.credits.balance_depleted')"));
+                await dataSource.ScalarAsync<long>("SELECT count(*) FROM credit_events WHERE customer_id = 'idle' AND version = 2 AND event_type IN ('account.credits.expired', 'account.credits.balance_depleted')"));
             await Eventually.UntilAsync(
-                async () => await ScalarAsync<long>(dataSource, "SELECT count(*) FROM orleans_reminders WHERE grain_id LIKE '%idle%'") == 0,
+                async () => await dataSource.ScalarAsync<long>("SELECT count(*) FROM orleans_reminders WHERE grain_id LIKE '%idle%'") == 0,
                 Patience,
                 "the reminder to be unregistered once nothing is left to expire");
         }
@@ -276,12 +276,6 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             {
             }
         }
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     private static bool CausedByTheDatabase(Exception exception)

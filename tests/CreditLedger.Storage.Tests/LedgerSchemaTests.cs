@@ -69,14 +69,5 @@ public sealed class LedgerSchemaTests(LedgerDatabaseFixture database) : IClassFi
         seq,
         amount);
 
-    private async Task ExecuteAsync(string sql, params object[] parameters)
-    {
-        await using var command = database.DataSource.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task ExecuteAsync(string sql, params object[] parameters) => database.DataSource.ExecuteAsync(sql, parameters);
 }

@@ -147,28 +147,9 @@ public sealed class SchemaMigratorTests : IAsyncLifetime
 
     private SchemaMigrator Migrator() => new(_dataSource, NullLogger.Instance);
 
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var command = _dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task ExecuteAsync(string sql) => _dataSource.ExecuteAsync(sql);
 
-    private async Task<List<string>> StringsAsync(string sql)
-    {
-        await using var command = _dataSource.CreateCommand(sql);
-        var values = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            values.Add(reader.GetString(0));
-        }
+    private Task<List<string>> StringsAsync(string sql) => _dataSource.StringsAsync(sql);
 
-        return values;
-    }
-
-    private async Task<long> CountAsync(string sql)
-    {
-        await using var command = _dataSource.CreateCommand(sql);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private Task<long> CountAsync(string sql) => _dataSource.ScalarAsync<long>(sql);
 }

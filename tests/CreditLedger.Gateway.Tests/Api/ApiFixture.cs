@@ -122,35 +122,13 @@ public class ApiFixture : IAsyncLifetime, IAsyncDisposable
     public static StringContent Raw(string body, string contentType = "application/json") => new(body, Encoding.UTF8, contentType);
 
     /// <summary>A text value read with SQL.</summary>
-    public async Task<string> ScalarTextAsync(string sql, params object[] parameters) =>
-        (string)(await ScalarObjectAsync(sql, parameters))!;
+    public Task<string> ScalarTextAsync(string sql, params object[] parameters) => DataSource.ScalarAsync<string>(sql, parameters);
 
+    /// <summary>A number read with SQL (0 when there is no row).</summary>
     public async Task<long> ScalarAsync(string sql, params object[] parameters) =>
-        Convert.ToInt64(await ScalarObjectAsync(sql, parameters), System.Globalization.CultureInfo.InvariantCulture);
+        Convert.ToInt64(await DataSource.ScalarAsync<object>(sql, parameters), System.Globalization.CultureInfo.InvariantCulture);
 
-    private async Task<object?> ScalarObjectAsync(string sql, object[] parameters)
-    {
-        await using var command = DataSource.CreateCommand(sql);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        return await command.ExecuteScalarAsync();
-    }
-
-    public async Task<List<string>> StringsAsync(string sql)
-    {
-        await using var command = DataSource.CreateCommand(sql);
-        var values = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
-    }
+    public Task<List<string>> StringsAsync(string sql) => DataSource.StringsAsync(sql);
 
     /// <summary>Everything the ledger holds, as one number per table: equal before and after means nothing changed.</summary>
     public async Task<string> LedgerFingerprintAsync() =>
