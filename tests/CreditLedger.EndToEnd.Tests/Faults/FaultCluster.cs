@@ -1,4 +1,3 @@
-using CreditLedger.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -6,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using CreditLedger.Gateway.Tests.Webhooks;
 using CreditLedger.Storage;
+using CreditLedger.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -120,7 +120,7 @@ internal sealed class FaultCluster : IAsyncDisposable
     public async Task<long> ScalarAsync(string sql)
     {
         await using var dataSource = DataSource();
-        return Convert.ToInt64(await dataSource.CreateCommand(sql).ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        return await dataSource.ScalarAsync<long>(sql);
     }
 
     /// <summary>Grants 5.00 USD to a customer of its own that no other command touches, expiring at <paramref name="expiresAt"/>: only the

@@ -216,16 +216,7 @@ public sealed class FaultTests(ITestOutputHelper output)
             {
                 var received = cluster.Receiver.For("faults").Select(r => r.Headers.GetValueOrDefault("webhook-id")).ToHashSet(StringComparer.Ordinal);
                 await using var dataSource = cluster.DataSource();
-                await using var reader = await dataSource.CreateCommand("SELECT event_id FROM credit_events").ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                {
-                    if (!received.Contains(reader.GetString(0)))
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
+                return (await dataSource.StringsAsync("SELECT event_id FROM credit_events")).All(received.Contains);
             },
             CheckTimeout,
             "every event the ledger holds to reach the webhook receiver");
