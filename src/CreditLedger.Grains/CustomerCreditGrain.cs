@@ -17,7 +17,7 @@ namespace CreditLedger.Grains;
 /// One customer's credits. A thin adapter: it loads the state (snapshot + later entries + unpaid invoices),
 /// asks the domain to plan each command, appends the planned entries durably through <see cref="ILedgerWriter"/>,
 /// and only then answers. Commands that change the ledger take turns in one queue (the customer's lock, see
-/// CustomerCreditGrain.Turns.cs); commands that queue up behind a commit in flight share the next commit. Reads
+/// Pipeline/CommandPipeline.cs); commands that queue up behind a commit in flight share the next commit. Reads
 /// run between turns. When a write fails, its outcome is unknown, or another activation wrote first, the grain
 /// drops its memory (deactivates) and the caller gets a <see cref="LedgerUnavailableException"/>; the retry
 /// (same invoice id or idempotency key) is safe.
@@ -524,7 +524,7 @@ public sealed partial class CustomerCreditGrain(
             record);
     }
 
-    // Plans a command into a group commit (see CustomerCreditGrain.Turns.cs).
+    // Plans a command into a group commit (see Pipeline/CommandPipeline.cs).
     private (LedgerAppend? Append, TResult Answer)? SpeculateAnswer<TResult>(Planned<TResult> planned, CommandContext context, JsonTypeInfo<TResult>? json) =>
         planned.Decision is null
             ? (null, planned.Answer)
