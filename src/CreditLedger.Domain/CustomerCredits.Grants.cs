@@ -1,0 +1,97 @@
+namespace CreditLedger.Domain;
+
+// Grants: granting, voiding and recording expiries.
+public sealed partial class CustomerCredits
+{
+    /// <summary>Plans a grant. Rejects an invalid request or one beyond <see cref="LedgerLimits.MaxGrantsPerCustomer"/>.</summary>
+    /// <exception cref="ArgumentException">The grant id is taken (ids come from the engine's generator, so this is a bug).</exception>
+    public Decision PlanGrant(GrantRequest request, Provenance provenance, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(provenance);
+        var at = EvaluationInstant(asOf);
+        var effectiveAt = request.EffectiveAt ?? at;
+        var priority = request.Priority ?? LedgerLimits.DefaultPriority;
+
+        if (Invalid(CheckAmount(request.Amount, request.CreditType, allowZero: false), "amount", at) is { } badAmount)
+        {
+            return badAmount;
+        }
+
+        if (Invalid(CheckReason(request.Reason), "reason", at) is { } badReason)
+        {
+            return badReason;
+        }
+
+        if (priority is < LedgerLimits.MinPriority or > LedgerLimits.MaxPriority)
+        {
+            return Reject(Rejection.InvalidRequest, $"Must be from {LedgerLimits.MinPriority} to {LedgerLimits.MaxPriority}.", at, "priority");
+        }
+
+        if (effectiveAt < at - LedgerLimits.MaxEffectiveAtInPast)
+        {
+            return Reject(Rejection.InvalidRequest, "Must not be more than 5 minutes in the past.", at, "effectiveAt");
+        }
+
+        if (request.ExpiresAt is { } expiresAt && (expiresAt <= at || expiresAt <= effectiveAt))
+        {
+            return Reject(Rejection.InvalidRequest, "Must be later than now and than effectiveAt.", at, "expiresAt");
+        }
+
+        if (_grants.ContainsKey(request.GrantId))
+        {
+            throw new ArgumentException($"Grant id {request.GrantId} is taken.", nameof(request));
+        }
+
+        if (_grants.Count >= LedgerLimits.MaxGrantsPerCustomer)
+        {
+            return Reject(Rejection.GrantLimitReached, $"A customer can hold at most {LedgerLimits.MaxGrantsPerCustomer} grants.", at);
+        }
+
+        var plan = new Planner(this, at, provenance);
+        plan.RecordDueExpiries();
+        var terms = new GrantTerms(request.GrantId, request.CreditType, request.Amount, priority, request.Category, effectiveAt, request.ExpiresAt);
+        plan.Append(EntryKind.Granted, terms.GrantId, terms.CreditType, terms.Amount, invoiceId: null, reason: request.Reason, terms: terms);
+        return plan.Finish(grantId: terms.GrantId);
+    }
+
+    /// <summary>
+    /// Plans voiding a grant: its remaining credits are removed now (zero for a depleted grant); pending
+    /// applications from it stand. A grant already voided or expired is rejected.
+    /// </summary>
+    public Decision PlanVoidGrant(string grantId, string reason, Provenance provenance, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(grantId);
+        ArgumentNullException.ThrowIfNull(provenance);
+        var at = EvaluationInstant(asOf);
+        if (Invalid(CheckReason(reason), "reason", at) is { } badReason)
+        {
+            return badReason;
+        }
+
+        var grant = FindGrant(grantId);
+        if (grant is null)
+        {
+            return Reject(Rejection.GrantNotFound, $"The customer has no grant {grantId}.", at);
+        }
+
+        if (grant.StatusAt(at) is GrantStatus.Voided or GrantStatus.Expired)
+        {
+            return Reject(Rejection.GrantNotActive, $"Grant {grantId} is {grant.StatusAt(at).ToString().ToLowerInvariant()}; only a grant that has not expired or been voided can be voided.", at);
+        }
+
+        var plan = new Planner(this, at, provenance);
+        plan.RecordDueExpiries();
+        plan.Append(EntryKind.Voided, grantId, grant.CreditType, -plan.Grant(grantId).Remaining, invoiceId: null, reason: reason);
+        return plan.Finish(grantId: grantId);
+    }
+
+    /// <summary>Plans recording every expiry due at <paramref name="asOf"/> (what the expiry reminder does). It may write nothing.</summary>
+    public Decision PlanExpiries(Provenance provenance, DateTimeOffset asOf)
+    {
+        ArgumentNullException.ThrowIfNull(provenance);
+        var plan = new Planner(this, EvaluationInstant(asOf), provenance);
+        plan.RecordDueExpiries();
+        return plan.Finish();
+    }
+}
