@@ -74,6 +74,11 @@ public sealed partial class CustomerCredits
     /// <summary>Sets (or with <see langword="null"/> clears) the threshold below which available of a credit type raises a low-balance event.</summary>
     public void SetLowBalanceThreshold(CreditType creditType, decimal? threshold)
     {
+        if (threshold is { } checkedValue && ThresholdError(creditType, checkedValue) is { } error)
+        {
+            throw new LedgerInvariantException($"Low-balance threshold {checkedValue} for {creditType.Code}: {error}");
+        }
+
         if (threshold is { } value)
         {
             _lowBalanceThresholds[creditType] = value;
@@ -82,6 +87,37 @@ public sealed partial class CustomerCredits
         {
             _lowBalanceThresholds.Remove(creditType);
         }
+    }
+
+    /// <summary>
+    /// Why <paramref name="threshold"/> cannot be a low-balance threshold of <paramref name="creditType"/> (0 up to
+    /// <see cref="LedgerLimits.MaxAmount"/>, at the credit type's precision), or null when it can.
+    /// </summary>
+    public static string? ThresholdError(CreditType creditType, decimal threshold) =>
+        threshold < 0 || threshold > LedgerLimits.MaxAmount || decimal.Round(threshold, creditType.Scale) != threshold
+            ? $"Must be 0 to {LedgerLimits.MaxAmount:N0} with at most {creditType.Scale} decimal place(s)."
+            : null;
+
+    /// <summary>
+    /// One page of the customer's grants, newest first: those created before <paramref name="beforeVersion"/> (all
+    /// when null) and, when <paramref name="status"/> is given, in that status at <paramref name="at"/>; with the
+    /// version to ask for the next page before, or null on the last page.
+    /// </summary>
+    public (IReadOnlyList<Grant> Page, long? NextBefore) GrantPage(GrantStatus? status, long? beforeVersion, int limit, DateTimeOffset at)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var page = _grants.Values
+            .Where(g => g.CreatedVersion < (beforeVersion ?? long.MaxValue) && (status is null || g.StatusAt(at) == status))
+            .OrderByDescending(g => g.CreatedVersion)
+            .Take(limit + 1)
+            .ToList();
+        var hasMore = page.Count > limit;
+        if (hasMore)
+        {
+            page.RemoveAt(limit);
+        }
+
+        return (page, hasMore ? page[^1].CreatedVersion : null);
     }
 
     /// <summary>The instant a command or read asked for at <paramref name="asOf"/> is evaluated at: never before the latest entry.</summary>

@@ -279,20 +279,10 @@ public sealed partial class CustomerCreditGrain(
         }
 
         var at = _credits.EvaluationInstant(Now());
-        var page = _credits.Grants
-            .Where(g => g.CreatedVersion < (beforeVersion ?? long.MaxValue) && (wanted is null || g.StatusAt(at) == wanted))
-            .OrderByDescending(g => g.CreatedVersion)
-            .Take(limit + 1)
-            .ToList();
-        var hasMore = page.Count > limit;
-        if (hasMore)
-        {
-            page.RemoveAt(limit);
-        }
-
+        var (page, nextBefore) = _credits.GrantPage(wanted, beforeVersion, limit, at);
         var reasons = await ReadAsync(() => queries.ReadGrantReasonsAsync(_customerId, page.Select(g => g.GrantId).ToList()));
         var views = page.Select(g => CustomerViews.Grant(g, reasons.GetValueOrDefault(g.GrantId, string.Empty), at)).ToList();
-        return new GrantListResult(CommandStatus.Ok, _credits.Version, views, hasMore ? page[^1].CreatedVersion : null);
+        return new GrantListResult(CommandStatus.Ok, _credits.Version, views, nextBefore);
     }
 
     /// <inheritdoc />
@@ -333,10 +323,9 @@ public sealed partial class CustomerCreditGrain(
             return new CreditAlertResult(CommandStatus.InvalidRequest, _credits.Version, creditType, null, new CommandError(typeError, "creditType"));
         }
 
-        if (threshold < 0 || threshold > LedgerLimits.MaxAmount || decimal.Round(threshold, type.Scale) != threshold)
+        if (CustomerCredits.ThresholdError(type, threshold) is { } thresholdError)
         {
-            return new CreditAlertResult(
-                CommandStatus.InvalidRequest, _credits.Version, creditType, null, new CommandError($"Must be 0 to {LedgerLimits.MaxAmount:N0} with at most {type.Scale} decimal place(s).", "threshold"));
+            return new CreditAlertResult(CommandStatus.InvalidRequest, _credits.Version, creditType, null, new CommandError(thresholdError, "threshold"));
         }
 
         await ReadAsync(async () =>
