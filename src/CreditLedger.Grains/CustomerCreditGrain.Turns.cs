@@ -36,7 +36,8 @@ public sealed partial class CustomerCreditGrain
     /// changes go into memory now, so that the next member is planned on top of them.
     /// </summary>
     private (LedgerAppend? Append, TResult Answer) Speculate<TResult>(
-        Decision decision, CommandContext context, string operation, byte[] fingerprint, TResult answer, JsonTypeInfo<TResult>? json)
+        Decision decision, CommandContext context, string operation, byte[] fingerprint, TResult answer, JsonTypeInfo<TResult> json)
+        where TResult : ICommandResult<TResult>
     {
         var append = Prepare(decision, context, operation, fingerprint, answer, json);
         if (decision.Outcome == DecisionOutcome.Changed)

@@ -361,8 +361,7 @@ public sealed partial class CustomerCreditGrain(
         var decision = _credits.PlanExpiries(Provenance.Reminder, Now());
         if (decision.HasWrites)
         {
-            var context = new CommandContext(Provenance.EngineActor, Provenance.ReminderSource, null, null);
-            await RunAsync(new Planned<int>(decision, "expire", [], 0), context, null);
+            await AppendChangeAsync(decision);
             LogExpiriesRecorded(logger, _customerId.Value, decision.Entries.Count);
         }
 
@@ -425,11 +424,13 @@ public sealed partial class CustomerCreditGrain(
     /// remember under the caller's idempotency key in one transaction, then folds the entries into memory. A key used before answers with what it answered then (or a conflict, for a different request).
     /// Invalid requests are answered without writing or remembering anything.
     /// </summary>
-    private async Task<TResult> RunAsync<TResult>(Planned<TResult> planned, CommandContext context, JsonTypeInfo<TResult>? json) =>
+    private async Task<TResult> RunAsync<TResult>(Planned<TResult> planned, CommandContext context, JsonTypeInfo<TResult> json)
+        where TResult : ICommandResult<TResult> =>
         (await RunWithOutcomeAsync(planned, context, json)).Result;
 
     private async Task<(TResult Result, AppendOutcome Outcome)> RunWithOutcomeAsync<TResult>(
-        Planned<TResult> planned, CommandContext context, JsonTypeInfo<TResult>? json)
+        Planned<TResult> planned, CommandContext context, JsonTypeInfo<TResult> json)
+        where TResult : ICommandResult<TResult>
     {
         var (decision, operation, fingerprint, answer) = planned;
         if (decision is null)
@@ -468,12 +469,12 @@ public sealed partial class CustomerCreditGrain(
                 if (!stored.RequestHash.AsSpan().SequenceEqual(fingerprint))
                 {
                     var reused = new CommandError($"Idempotency key {record!.Key} was used with a different {operation} request.");
-                    return (KeyReused(answer, reused), outcome);
+                    return (TResult.KeyReused(_credits.Version, reused), outcome);
                 }
 
-                var replayed = JsonSerializer.Deserialize(stored.Response, json!)
+                var replayed = JsonSerializer.Deserialize(stored.Response, json)
                     ?? throw new InvalidDataException($"The remembered answer to {operation} key {record!.Key} is empty.");
-                return (Replayed(replayed), outcome);
+                return (replayed.AsReplayed(), outcome);
 
             default:
                 return (answer, outcome);
@@ -486,7 +487,8 @@ public sealed partial class CustomerCreditGrain(
     /// to write (invalid requests are answered without remembering anything).
     /// </summary>
     private LedgerAppend? Prepare<TResult>(
-        Decision decision, CommandContext context, string operation, byte[] fingerprint, TResult answer, JsonTypeInfo<TResult>? json)
+        Decision decision, CommandContext context, string operation, byte[] fingerprint, TResult answer, JsonTypeInfo<TResult> json)
+        where TResult : ICommandResult<TResult>
     {
         if (decision.Rejection == Rejection.InvalidRequest)
         {
@@ -494,7 +496,7 @@ public sealed partial class CustomerCreditGrain(
         }
 
         IdempotencyRecord? record = null;
-        if (context.IdempotencyKey is { } key && json is not null)
+        if (context.IdempotencyKey is { } key)
         {
             record = new IdempotencyRecord(operation, key, fingerprint, JsonSerializer.Serialize(answer, json), decision.VersionAfter);
         }
@@ -514,24 +516,26 @@ public sealed partial class CustomerCreditGrain(
     }
 
     // Plans a command into a group commit (see Pipeline/CommandPipeline.cs).
-    private (LedgerAppend? Append, TResult Answer)? SpeculateAnswer<TResult>(Planned<TResult> planned, CommandContext context, JsonTypeInfo<TResult>? json) =>
+    private (LedgerAppend? Append, TResult Answer)? SpeculateAnswer<TResult>(Planned<TResult> planned, CommandContext context, JsonTypeInfo<TResult> json)
+        where TResult : ICommandResult<TResult> =>
         planned.Decision is null
             ? (null, planned.Answer)
             : Speculate(planned.Decision, context, planned.Operation, planned.Fingerprint, planned.Answer, json);
 
-    private TResult KeyReused<TResult>(TResult answer, CommandError error) => answer switch
+    // Appends a change that answers nobody (the reminder's expiries), and folds it in once it is durable.
+    private async Task AppendChangeAsync(Decision decision)
     {
-        GrantResult => (TResult)(object)new GrantResult(CommandStatus.IdempotencyKeyReused, _credits.Version, null, null, error),
-        InvoiceResult => (TResult)(object)new InvoiceResult(CommandStatus.IdempotencyKeyReused, _credits.Version, null, error),
-        _ => throw new InvalidOperationException($"{typeof(TResult).Name} has no idempotency answer."),
-    };
+        if (decision.Outcome != DecisionOutcome.Changed)
+        {
+            return;
+        }
 
-    private static TResult Replayed<TResult>(TResult answer) => answer switch
-    {
-        GrantResult grant => (TResult)(object)(grant with { Replayed = true }),
-        InvoiceResult invoice => (TResult)(object)(invoice with { Replayed = true }),
-        _ => answer,
-    };
+        if (await AppendAsync(new LedgerAppend(_customerId, decision.Entries, decision.InvoiceWrite, decision.Invoice, null)) == AppendOutcome.Committed)
+        {
+            _credits.Commit(decision);
+            await AfterChangeAsync();
+        }
+    }
 
     private async Task<AppendOutcome> AppendAsync(LedgerAppend append)
     {

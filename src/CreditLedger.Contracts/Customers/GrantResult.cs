@@ -16,4 +16,11 @@ public sealed record GrantResult(
     [property: Id(2)] GrantView? Grant,
     [property: Id(3)] decimal? VoidedAmount,
     [property: Id(4)] CommandError? Error,
-    [property: Id(5)] bool Replayed = false);
+    [property: Id(5)] bool Replayed = false) : ICommandResult<GrantResult>
+{
+    /// <inheritdoc />
+    public static GrantResult KeyReused(long version, CommandError reason) => new(CommandStatus.IdempotencyKeyReused, version, null, null, reason);
+
+    /// <inheritdoc />
+    public GrantResult AsReplayed() => this with { Replayed = true };
+}

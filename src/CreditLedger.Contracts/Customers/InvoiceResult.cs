@@ -14,4 +14,11 @@ public sealed record InvoiceResult(
     [property: Id(1)] long Version,
     [property: Id(2)] InvoiceView? Invoice,
     [property: Id(3)] CommandError? Error,
-    [property: Id(4)] bool Replayed = false);
+    [property: Id(4)] bool Replayed = false) : ICommandResult<InvoiceResult>
+{
+    /// <inheritdoc />
+    public static InvoiceResult KeyReused(long version, CommandError reason) => new(CommandStatus.IdempotencyKeyReused, version, null, reason);
+
+    /// <inheritdoc />
+    public InvoiceResult AsReplayed() => this with { Replayed = true };
+}
