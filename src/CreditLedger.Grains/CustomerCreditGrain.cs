@@ -170,8 +170,6 @@ public sealed partial class CustomerCreditGrain(
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(context);
 
-        // The invoice id is the idempotency key of an apply; a header key adds nothing.
-        context = context with { IdempotencyKey = null };
         return InTurnAsync(
             () => ApplyAloneAsync(invoiceId, lines, context),
             () => !CanJoinGroup ? null : SpeculateAnswer(PlanApply(invoiceId, lines, context), context, GrainJsonContext.Default.InvoiceResult));
@@ -495,8 +493,9 @@ public sealed partial class CustomerCreditGrain(
             return null;
         }
 
+        // The invoice id is an apply's idempotency key: a header key goes only into its entries' audit fields.
         IdempotencyRecord? record = null;
-        if (context.IdempotencyKey is { } key)
+        if (context.IdempotencyKey is { } key && operation != ApplyOperation)
         {
             record = new IdempotencyRecord(operation, key, fingerprint, JsonSerializer.Serialize(answer, json), decision.VersionAfter);
         }

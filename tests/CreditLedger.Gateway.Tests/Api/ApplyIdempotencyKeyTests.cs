@@ -1,0 +1,34 @@
+using System.Net;
+
+namespace CreditLedger.Gateway.Tests.Api;
+
+/// <summary>
+/// An apply is idempotent by its invoice id: an <c>Idempotency-Key</c> sent with it is kept in its entries' audit
+/// fields, and no idempotency record is written for it.
+/// </summary>
+public sealed class ApplyIdempotencyKeyTests(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task Apply_WithIdempotencyKey_KeptInTheEntryAndNoRecordWritten()
+    {
+        var customer = await api.CustomerAsync("apply-key");
+        using var http = api.Client();
+        await (await http.PostAsync($"/v1/customers/{customer}/credit-grants", ApiFixture.Raw("""{"type":"monetary","amount":"10.00","currency":"USD","reason":"Prepaid"}""")))
+            .JsonAsync(HttpStatusCode.Created);
+
+        async Task<HttpResponseMessage> ApplyAsync(string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/customers/{customer}/invoices/inv_1/apply-credits") { Content = ApiFixture.Raw("""{"currency":"USD","total":"4.00"}""") };
+            request.Headers.Add("Idempotency-Key", key);
+            return await http.SendAsync(request);
+        }
+
+        var first = await ApplyAsync("apply-key-1");
+        var retried = await ApplyAsync("apply-key-2");
+
+        Assert.Equal("4.00", (await first.JsonAsync(HttpStatusCode.OK)).Str("creditApplied"));
+        Assert.Equal("true", retried.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("apply-key-1", await api.ScalarTextAsync("SELECT idempotency_key FROM ledger_entries WHERE customer_id = $1 AND kind = 'applied'", customer));
+        Assert.Equal(0L, await api.ScalarAsync("SELECT count(*) FROM idempotency_records WHERE customer_id = $1 AND operation = 'apply'", customer));
+    }
+}
