@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using static CreditLedger.Grains.CommandPlanner;
 
 namespace CreditLedger.Grains;
 
@@ -38,12 +39,6 @@ public sealed partial class CustomerCreditGrain(
 
     /// <summary>The name of the reminder due at the customer's next expiry.</summary>
     public const string ExpiryReminderName = "expiry";
-
-    private const string ApplyOperation = "apply";
-    private const string GrantOperation = "grant";
-    private const string VoidGrantOperation = "void-grant";
-    private const string PayOperation = "pay";
-    private const string VoidInvoiceOperation = "void-invoice";
 
     private CustomerId _customerId;
     private CustomerCredits _credits = new();
@@ -102,32 +97,9 @@ public sealed partial class CustomerCreditGrain(
         ArgumentNullException.ThrowIfNull(context);
         return InTurnAsync(
             async () => await CustomerExistsAsync()
-                ? await RunAsync(PlanGrant(command, context), context, GrainJsonContext.Default.GrantResult)
+                ? await RunAsync(PlanGrant(_credits, command, context, grantIds, Now()), context, GrainJsonContext.Default.GrantResult)
                 : new GrantResult(CommandStatus.CustomerNotFound, _credits.Version, null, null, CustomerNotFound()),
-            () => !CanJoinGroup ? null : SpeculateAnswer(PlanGrant(command, context), context, GrainJsonContext.Default.GrantResult));
-    }
-
-    private Planned<GrantResult> PlanGrant(GrantCommand command, CommandContext context)
-    {
-        if (!CreditType.TryParse(command.CreditType, out var creditType, out var typeError))
-        {
-            return Planned.Answer(new GrantResult(CommandStatus.InvalidRequest, _credits.Version, null, null, new CommandError(typeError, "creditType")));
-        }
-
-        if (!WireNames.TryParseCategory(command.Category, out var category))
-        {
-            return Planned.Answer(new GrantResult(CommandStatus.InvalidRequest, _credits.Version, null, null, new CommandError("Must be paid or promotional.", "category")));
-        }
-
-        var request = new GrantRequest(
-            grantIds.NewGrantId(), creditType, command.Amount, command.Reason, command.Priority, category, Microseconds(command.EffectiveAt), Microseconds(command.ExpiresAt));
-        var decision = _credits.PlanGrant(request, ProvenanceOf(context), Now());
-        var answer = decision.Outcome == DecisionOutcome.Changed
-            ? new GrantResult(CommandStatus.Created, decision.VersionAfter, CustomerViews.Grant(decision.Grant!, command.Reason, decision.At), null, null)
-            : new GrantResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, null, ErrorOf(decision));
-        var fingerprint = RequestFingerprint.Of(
-            GrantOperation, command.CreditType, command.Amount, command.Reason, command.Priority, command.Category, command.EffectiveAt, command.ExpiresAt);
-        return new Planned<GrantResult>(decision, GrantOperation, fingerprint, answer);
+            () => !CanJoinGroup ? null : SpeculateAnswer(PlanGrant(_credits, command, context, grantIds, Now()), context, GrainJsonContext.Default.GrantResult));
     }
 
     /// <inheritdoc />
@@ -172,18 +144,7 @@ public sealed partial class CustomerCreditGrain(
 
         return InTurnAsync(
             () => ApplyAloneAsync(invoiceId, lines, context),
-            () => !CanJoinGroup ? null : SpeculateAnswer(PlanApply(invoiceId, lines, context), context, GrainJsonContext.Default.InvoiceResult));
-    }
-
-    private Planned<InvoiceResult> PlanApply(string invoiceId, IReadOnlyList<InvoiceLineRequest> lines, CommandContext context)
-    {
-        if (ParseLines(lines) is not { } requested)
-        {
-            return Planned.Answer(new InvoiceResult(CommandStatus.InvalidRequest, _credits.Version, null, new CommandError("Unknown credit type.", "usage")));
-        }
-
-        var decision = _credits.PlanApply(invoiceId, requested, ProvenanceOf(context), Now());
-        return new Planned<InvoiceResult>(decision, ApplyOperation, [], ApplyAnswer(decision));
+            () => !CanJoinGroup ? null : SpeculateAnswer(PlanApply(_credits, invoiceId, lines, context, Now()), context, GrainJsonContext.Default.InvoiceResult));
     }
 
     private async Task<InvoiceResult> ApplyAloneAsync(string invoiceId, IReadOnlyList<InvoiceLineRequest> lines, CommandContext context)
@@ -193,7 +154,7 @@ public sealed partial class CustomerCreditGrain(
             return new InvoiceResult(CommandStatus.CustomerNotFound, _credits.Version, null, CustomerNotFound());
         }
 
-        var (result, outcome) = await RunWithOutcomeAsync(PlanApply(invoiceId, lines, context), context, GrainJsonContext.Default.InvoiceResult);
+        var (result, outcome) = await RunWithOutcomeAsync(PlanApply(_credits, invoiceId, lines, context, Now()), context, GrainJsonContext.Default.InvoiceResult);
         if (outcome != AppendOutcome.InvoiceExists)
         {
             return result;
@@ -221,7 +182,7 @@ public sealed partial class CustomerCreditGrain(
             () => CloseInvoiceAloneAsync(invoiceId, context, operation),
             () => !CanJoinGroup || _credits.FindPendingInvoice(invoiceId) is null
                 ? null
-                : SpeculateAnswer(PlanCloseInvoice(invoiceId, context, operation, null), context, GrainJsonContext.Default.InvoiceResult));
+                : SpeculateAnswer(PlanCloseInvoice(_credits, invoiceId, context, operation, null, Now()), context, GrainJsonContext.Default.InvoiceResult));
     }
 
     /// <inheritdoc />
@@ -379,43 +340,8 @@ public sealed partial class CustomerCreditGrain(
         var stored = _credits.FindPendingInvoice(invoiceId) is null
             ? await ReadAsync(() => queries.FindInvoiceAsync(_customerId, invoiceId))
             : null;
-        return await RunAsync(PlanCloseInvoice(invoiceId, context, operation, stored), context, GrainJsonContext.Default.InvoiceResult);
+        return await RunAsync(PlanCloseInvoice(_credits, invoiceId, context, operation, stored, Now()), context, GrainJsonContext.Default.InvoiceResult);
     }
-
-    private Planned<InvoiceResult> PlanCloseInvoice(string invoiceId, CommandContext context, string operation, Invoice? stored)
-    {
-        var provenance = ProvenanceOf(context);
-        var decision = operation == PayOperation
-            ? _credits.PlanPay(invoiceId, provenance, Now(), stored)
-            : _credits.PlanVoidInvoice(invoiceId, provenance, Now(), stored);
-        var answer = decision.Outcome == DecisionOutcome.Rejected
-            ? new InvoiceResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, ErrorOf(decision))
-            : new InvoiceResult(CommandStatus.Ok, decision.VersionAfter, CustomerViews.Invoice(decision.Invoice!), null);
-        return new Planned<InvoiceResult>(decision, operation, RequestFingerprint.Of(operation, invoiceId), answer);
-    }
-
-    private static List<InvoiceRequestLine>? ParseLines(IReadOnlyList<InvoiceLineRequest> lines)
-    {
-        var requested = new List<InvoiceRequestLine>(lines.Count);
-        foreach (var line in lines)
-        {
-            if (!CreditType.TryParse(line.CreditType, out var creditType, out _))
-            {
-                return null;
-            }
-
-            requested.Add(new InvoiceRequestLine(creditType, line.Requested));
-        }
-
-        return requested;
-    }
-
-    private static InvoiceResult ApplyAnswer(Decision decision) => decision.Outcome switch
-    {
-        DecisionOutcome.Changed => new InvoiceResult(CommandStatus.Ok, decision.VersionAfter, CustomerViews.Invoice(decision.Invoice!), null),
-        DecisionOutcome.AlreadyDone => new InvoiceResult(CommandStatus.Ok, decision.Invoice!.AppliedVersion, CustomerViews.Invoice(decision.Invoice), null, Replayed: true),
-        _ => new InvoiceResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, ErrorOf(decision)),
-    };
 
     /// <summary>
     /// Makes a planned command durable and answers it: appends its entries, invoice change and the answer to
@@ -643,23 +569,8 @@ public sealed partial class CustomerCreditGrain(
         }
     }
 
-    // A planned command: its decision (null when it is answered without one, e.g. an invalid field), the operation
-    // and request fingerprint its idempotency record is kept under, and its answer once durable.
-    private sealed record Planned<TResult>(Decision? Decision, string Operation, byte[] Fingerprint, TResult Answer);
-
-    private static class Planned
-    {
-        public static Planned<TResult> Answer<TResult>(TResult answer) => new(null, string.Empty, [], answer);
-    }
-
-    // PostgreSQL keeps instants to the microsecond: the ledger's clock does too, so that what a grain holds in
-    // memory and what it reads back after a restart are the same instants.
+    // The ledger's clock, to the microsecond as PostgreSQL keeps instants.
     private DateTimeOffset Now() => Microseconds(time.GetUtcNow());
-
-    private static DateTimeOffset Microseconds(DateTimeOffset instant) =>
-        new(instant.UtcTicks - (instant.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
-
-    private static DateTimeOffset? Microseconds(DateTimeOffset? instant) => instant is { } value ? Microseconds(value) : null;
 
     private BalancesResult Balances(int expiringWithinDays)
     {
@@ -698,15 +609,7 @@ public sealed partial class CustomerCreditGrain(
         new($"{what} for customer {_customerId.Value}; retry with the same invoice id or idempotency key." +
             (cause is null ? string.Empty : $" ({cause.GetType().Name}: {cause.Message})"));
 
-    private static Provenance ProvenanceOf(CommandContext context) =>
-        new(context.Actor, context.Source, context.RequestId, context.IdempotencyKey);
-
     private CommandError CustomerNotFound() => new($"Customer {_customerId.Value} does not exist; create it first.");
-
-    private static CommandError ErrorOf(Decision decision) => new(decision.RejectionDetail ?? decision.Rejection.ToString()!, decision.RejectionField);
-
-    // A rejection has the number of the command status of the same name (see Rejection).
-    private static CommandStatus StatusOf(Rejection rejection) => (CommandStatus)(int)rejection;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ledger write for customer {CustomerId} ({EntryCount} entries) failed or has an unknown outcome; deactivating")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string customerId, int entryCount);

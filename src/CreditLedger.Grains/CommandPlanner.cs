@@ -1,0 +1,118 @@
+using CreditLedger.Contracts.Customers;
+using CreditLedger.Domain;
+
+namespace CreditLedger.Grains;
+
+/// <summary>
+/// Turns a customer's commands into planned ones: the domain's decision, the operation and request fingerprint its
+/// idempotency record is kept under, and the answer once durable. Pure: it reads the customer's credits and the
+/// instant it is given, and changes nothing.
+/// </summary>
+internal static class CommandPlanner
+{
+    public const string ApplyOperation = "apply";
+    public const string GrantOperation = "grant";
+    public const string VoidGrantOperation = "void-grant";
+    public const string PayOperation = "pay";
+    public const string VoidInvoiceOperation = "void-invoice";
+
+    /// <summary>Plans a grant; <paramref name="grantIds"/> names it.</summary>
+    public static Planned<GrantResult> PlanGrant(CustomerCredits credits, GrantCommand command, CommandContext context, IGrantIdGenerator grantIds, DateTimeOffset now)
+    {
+        if (!CreditType.TryParse(command.CreditType, out var creditType, out var typeError))
+        {
+            return Planned.Answer(new GrantResult(CommandStatus.InvalidRequest, credits.Version, null, null, new CommandError(typeError, "creditType")));
+        }
+
+        if (!WireNames.TryParseCategory(command.Category, out var category))
+        {
+            return Planned.Answer(new GrantResult(CommandStatus.InvalidRequest, credits.Version, null, null, new CommandError("Must be paid or promotional.", "category")));
+        }
+
+        var request = new GrantRequest(
+            grantIds.NewGrantId(), creditType, command.Amount, command.Reason, command.Priority, category, Microseconds(command.EffectiveAt), Microseconds(command.ExpiresAt));
+        var decision = credits.PlanGrant(request, ProvenanceOf(context), now);
+        var answer = decision.Outcome == DecisionOutcome.Changed
+            ? new GrantResult(CommandStatus.Created, decision.VersionAfter, CustomerViews.Grant(decision.Grant!, command.Reason, decision.At), null, null)
+            : new GrantResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, null, ErrorOf(decision));
+        var fingerprint = RequestFingerprint.Of(
+            GrantOperation, command.CreditType, command.Amount, command.Reason, command.Priority, command.Category, command.EffectiveAt, command.ExpiresAt);
+        return new Planned<GrantResult>(decision, GrantOperation, fingerprint, answer);
+    }
+
+    /// <summary>Plans an apply of <paramref name="lines"/> to an invoice.</summary>
+    public static Planned<InvoiceResult> PlanApply(CustomerCredits credits, string invoiceId, IReadOnlyList<InvoiceLineRequest> lines, CommandContext context, DateTimeOffset now)
+    {
+        if (ParseLines(lines) is not { } requested)
+        {
+            return Planned.Answer(new InvoiceResult(CommandStatus.InvalidRequest, credits.Version, null, new CommandError("Unknown credit type.", "usage")));
+        }
+
+        var decision = credits.PlanApply(invoiceId, requested, ProvenanceOf(context), now);
+        return new Planned<InvoiceResult>(decision, ApplyOperation, [], ApplyAnswer(decision));
+    }
+
+    /// <summary>Plans paying or voiding an invoice (<paramref name="stored"/> when it is no longer in memory).</summary>
+    public static Planned<InvoiceResult> PlanCloseInvoice(CustomerCredits credits, string invoiceId, CommandContext context, string operation, Invoice? stored, DateTimeOffset now)
+    {
+        var provenance = ProvenanceOf(context);
+        var decision = operation == PayOperation
+            ? credits.PlanPay(invoiceId, provenance, now, stored)
+            : credits.PlanVoidInvoice(invoiceId, provenance, now, stored);
+        var answer = decision.Outcome == DecisionOutcome.Rejected
+            ? new InvoiceResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, ErrorOf(decision))
+            : new InvoiceResult(CommandStatus.Ok, decision.VersionAfter, CustomerViews.Invoice(decision.Invoice!), null);
+        return new Planned<InvoiceResult>(decision, operation, RequestFingerprint.Of(operation, invoiceId), answer);
+    }
+
+    /// <summary>The answer to a planned apply.</summary>
+    public static InvoiceResult ApplyAnswer(Decision decision) => decision.Outcome switch
+    {
+        DecisionOutcome.Changed => new InvoiceResult(CommandStatus.Ok, decision.VersionAfter, CustomerViews.Invoice(decision.Invoice!), null),
+        DecisionOutcome.AlreadyDone => new InvoiceResult(CommandStatus.Ok, decision.Invoice!.AppliedVersion, CustomerViews.Invoice(decision.Invoice), null, Replayed: true),
+        _ => new InvoiceResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, ErrorOf(decision)),
+    };
+
+    /// <summary>The requested lines with their credit types, or null when one is unknown.</summary>
+    public static List<InvoiceRequestLine>? ParseLines(IReadOnlyList<InvoiceLineRequest> lines)
+    {
+        var requested = new List<InvoiceRequestLine>(lines.Count);
+        foreach (var line in lines)
+        {
+            if (!CreditType.TryParse(line.CreditType, out var creditType, out _))
+            {
+                return null;
+            }
+
+            requested.Add(new InvoiceRequestLine(creditType, line.Requested));
+        }
+
+        return requested;
+    }
+
+    /// <summary>Who asked, from where, for the entries' audit fields.</summary>
+    public static Provenance ProvenanceOf(CommandContext context) =>
+        new(context.Actor, context.Source, context.RequestId, context.IdempotencyKey);
+
+    /// <summary>A rejection's detail and field.</summary>
+    public static CommandError ErrorOf(Decision decision) => new(decision.RejectionDetail ?? decision.Rejection.ToString()!, decision.RejectionField);
+
+    /// <summary>A rejection's command status: the one of the same name and number (see Rejection).</summary>
+    public static CommandStatus StatusOf(Rejection rejection) => (CommandStatus)(int)rejection;
+
+    // PostgreSQL keeps instants to the microsecond: the ledger's clock does too, so that what a grain holds in
+    // memory and what it reads back after a restart are the same instants.
+    public static DateTimeOffset Microseconds(DateTimeOffset instant) =>
+        new(instant.UtcTicks - (instant.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+
+    public static DateTimeOffset? Microseconds(DateTimeOffset? instant) => instant is { } value ? Microseconds(value) : null;
+}
+
+// A planned command: its decision (null when it is answered without one, e.g. an invalid field), the operation
+// and request fingerprint its idempotency record is kept under, and its answer once durable.
+internal sealed record Planned<TResult>(Decision? Decision, string Operation, byte[] Fingerprint, TResult Answer);
+
+internal static class Planned
+{
+    public static Planned<TResult> Answer<TResult>(TResult answer) => new(null, string.Empty, [], answer);
+}
