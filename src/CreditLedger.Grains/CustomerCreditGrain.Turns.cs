@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text.Json.Serialization.Metadata;
 using CreditLedger.Contracts.Customers;
 using CreditLedger.Domain;
@@ -64,7 +63,7 @@ public sealed partial class CustomerCreditGrain
 
         public Task AfterChangeAsync() => grain.AfterChangeAsync();
 
-        public bool IsStorageFailure(Exception exception) => exception is DbException or TimeoutException or IOException;
+        bool ICommandPipelineHost.IsStorageFailure(Exception exception) => IsStorageFailure(exception);
 
         public Exception Unavailable(string what, Exception? cause) => grain.Unavailable(what, cause);
 

@@ -469,7 +469,7 @@ public sealed partial class CustomerCreditGrain(
         {
             outcome = await writer.AppendAsync(append);
         }
-        catch (Exception e) when (e is DbException or TimeoutException or IOException)
+        catch (Exception e) when (IsStorageFailure(e))
         {
             // The commit may or may not have happened: only the ledger knows. Drop memory and let the retry find out.
             LogWriteFailed(logger, e, _customerId.Value, append.Entries.Count);
@@ -599,11 +599,14 @@ public sealed partial class CustomerCreditGrain(
         {
             return await read();
         }
-        catch (Exception e) when (e is DbException or TimeoutException or IOException)
+        catch (Exception e) when (IsStorageFailure(e))
         {
             throw Unavailable("The ledger could not be read", e);
         }
     }
+
+    // PostgreSQL could not be reached or answered in time: the caller may retry.
+    private static bool IsStorageFailure(Exception exception) => exception is DbException or TimeoutException or IOException;
 
     private LedgerUnavailableException Unavailable(string what, Exception? cause) =>
         new($"{what} for customer {_customerId.Value}; retry with the same invoice id or idempotency key." +

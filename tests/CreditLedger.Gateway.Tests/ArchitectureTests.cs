@@ -58,7 +58,7 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
-    public void ContractsAndGrains_DoNotReachTheGateway()
+    public void NothingBelowTheGateway_ReferencesIt()
     {
         Assert.Empty(Failing(Types.InAssemblies([Domain, Contracts, Grains, Storage, Silo]).ShouldNot().HaveDependencyOn("CreditLedger.Gateway")));
     }

@@ -1,19 +1,13 @@
 namespace CreditLedger.Contracts.Customers;
 
 /// <summary>
-/// The answer to a command that may be sent again: its status and the customer's version, and the two answers the
-/// engine derives from it, for a retry (the same answer, marked as replayed) and for a key used with another request.
+/// The answer to a command that may be sent again with an idempotency key: the two answers the engine derives for
+/// it, for a retry (the same answer, marked as replayed) and for a key used before with another request.
 /// </summary>
 /// <typeparam name="TSelf">The answer's own type.</typeparam>
 public interface ICommandResult<TSelf>
     where TSelf : ICommandResult<TSelf>
 {
-    /// <summary>How the command ended.</summary>
-    CommandStatus Status { get; }
-
-    /// <summary>The customer's version after the command.</summary>
-    long Version { get; }
-
     /// <summary>This answer, given again to a retry.</summary>
     TSelf AsReplayed();
 

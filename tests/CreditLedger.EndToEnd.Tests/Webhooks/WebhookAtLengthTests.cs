@@ -12,14 +12,12 @@ namespace CreditLedger.Gateway.Tests.Webhooks;
 /// </summary>
 public sealed class WebhookAtLengthTests(WebhookApi api) : IClassFixture<WebhookApi>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task Endpoint_FailingForTheWholeWindow_IsDisabledAndEnableReplaysFromAnInstant()
     {
         var receiver = await api.ReceiverAsync();
         receiver.Set("down", new WebhookReceiver.Behaviour(AlwaysFail: true));
-        var (endpointId, _) = await CreateEndpointAsync(receiver, "down", "account.credits.granted");
+        var (endpointId, _) = await api.CreateEndpointAsync(receiver, "down", "account.credits.granted");
         var customer = await api.CustomerAsync("down");
         using var http = api.Client();
         var before = DateTimeOffset.UtcNow;
@@ -48,7 +46,7 @@ public sealed class WebhookAtLengthTests(WebhookApi api) : IClassFixture<Webhook
         Assert.Equal(("healthy", JsonValueKind.Null), (enabled.Str("status"), enabled.GetProperty("disabledAt").ValueKind));
         await Eventually.UntilAsync(
             () => Task.FromResult(receiver.For("down").Count(r => r.Headers["webhook-id"] == eventId) > attemptsBefore),
-            Patience,
+            WebhookApi.Patience,
             "the replayed event");
     }
 
@@ -56,7 +54,7 @@ public sealed class WebhookAtLengthTests(WebhookApi api) : IClassFixture<Webhook
     public async Task Delivery_300AppliesPerSecondBesideADeadEndpoint_CompleteOnceAndNoRowPerEventForTheDead()
     {
         var receiver = await api.ReceiverAsync();
-        await CreateEndpointAsync(receiver, "volume");
+        await api.CreateEndpointAsync(receiver, "volume");
         using var http = api.Client();
         var dead = await (await http.PostAsync("/v1/webhook-endpoints", ApiFixture.Json(new { url = "http://127.0.0.1:1/refused" }))).JsonAsync(HttpStatusCode.Created);
         var customers = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => api.CustomerAsync("volume")));
@@ -86,7 +84,7 @@ public sealed class WebhookAtLengthTests(WebhookApi api) : IClassFixture<Webhook
         Assert.Equal(30 * 101, expected.Count);
         await Eventually.UntilAsync(
             () => Task.FromResult(receiver.For("volume").Select(r => r.Headers["webhook-id"]).Where(expected.Contains).Distinct().Count() == expected.Count),
-            Patience,
+            WebhookApi.Patience,
             $"{expected.Count} events at the live endpoint");
         var duplicates = receiver.For("volume").GroupBy(r => r.Headers["webhook-id"]).Where(g => expected.Contains(g.Key) && g.Count() > 1).Count();
         var deadRows = await api.ScalarAsync($"SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = '{dead.Str("id")}'");
@@ -95,7 +93,4 @@ public sealed class WebhookAtLengthTests(WebhookApi api) : IClassFixture<Webhook
         var deadStatus = (await http.GetAsync($"/v1/webhook-endpoints/{dead.Str("id")}").OkAsync()).Str("status");
         Assert.True(deadStatus is "failing" or "disabled", $"The dead endpoint is {deadStatus}.");
     }
-
-    private Task<(string Id, string Secret)> CreateEndpointAsync(WebhookReceiver receiver, string name, params string[] events) =>
-        api.CreateEndpointAsync(receiver, name, events);
 }

@@ -16,18 +16,12 @@ public sealed class ApplyIdempotencyKeyTests(ApiFixture api) : IClassFixture<Api
         await (await http.PostAsync($"/v1/customers/{customer}/credit-grants", ApiFixture.Raw("""{"type":"monetary","amount":"10.00","currency":"USD","reason":"Prepaid"}""")))
             .JsonAsync(HttpStatusCode.Created);
 
-        async Task<HttpResponseMessage> ApplyAsync(string key)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/customers/{customer}/invoices/inv_1/apply-credits") { Content = ApiFixture.Raw("""{"currency":"USD","total":"4.00"}""") };
-            request.Headers.Add("Idempotency-Key", key);
-            return await http.SendAsync(request);
-        }
-
-        var first = await ApplyAsync("apply-key-1");
-        var retried = await ApplyAsync("apply-key-2");
+        const string Body = """{"currency":"USD","total":"4.00"}""";
+        using var first = await http.PostWithKeyAsync($"/v1/customers/{customer}/invoices/inv_1/apply-credits", "apply-key-1", Body);
+        using var retried = await http.PostWithKeyAsync($"/v1/customers/{customer}/invoices/inv_1/apply-credits", "apply-key-2", Body);
 
         Assert.Equal("4.00", (await first.JsonAsync(HttpStatusCode.OK)).Str("creditApplied"));
-        Assert.Equal("true", retried.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.True(retried.IsReplay());
         Assert.Equal("apply-key-1", await api.ScalarTextAsync("SELECT idempotency_key FROM ledger_entries WHERE customer_id = $1 AND kind = 'applied'", customer));
         Assert.Equal(0L, await api.ScalarAsync("SELECT count(*) FROM idempotency_records WHERE customer_id = $1 AND operation = 'apply'", customer));
     }

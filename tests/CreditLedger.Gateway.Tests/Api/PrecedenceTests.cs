@@ -61,9 +61,7 @@ public sealed class PrecedenceTests(ApiFixture api) : IClassFixture<ApiFixture>
 
     private static async Task<System.Text.Json.JsonElement> SendAsync(HttpClient http, string path, string key, string body, HttpStatusCode expected)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = ApiFixture.Raw(body) };
-        request.Headers.Add("Idempotency-Key", key);
-        using var response = await http.SendAsync(request);
+        using var response = await http.PostWithKeyAsync(path, key, body);
         return await response.JsonAsync(expected);
     }
 }

@@ -49,13 +49,13 @@ public sealed class StoredAnswerReplayTests(ApiFixture api) : IClassFixture<ApiF
 
         // The bodies the engine answered when it wrote these records.
         Assert.Equal(
-            (HttpStatusCode.Created, "{\"grantId\":\"grt_djh60ckr36ma4xbdn1bm\",\"customerId\":\"" + customer + "\",\"type\":\"monetary\",\"creditType\":\"USD\",\"amount\":\"50.00\",\"remaining\":\"50.00\",\"status\":\"active\",\"expiresAt\":null,\"effectiveAt\":\"2026-12-02T14:00:31.050866Z\",\"priority\":50,\"category\":\"promotional\",\"reason\":\"Welcome credit\",\"createdAt\":\"2026-12-02T14:00:31.050866Z\",\"version\":1}"),
+            (HttpStatusCode.Created, "{\"grantId\":\"grt_djh60ckr36ma4xbdn1bm\",\"customerId\":\"" + customer + "\",\"type\":\"monetary\",\"creditType\":\"USD\",\"amount\":\"50.00\",\"remaining\":\"50.00\",\"status\":\"active\",\"expiresAt\":null,\"effectiveAt\":\"2026-12-02T14:00:31.050866Z\",\"priority\":50,\"category\":\"promotional\",\"reason\":\"Welcome credit\",\"createdAt\":\"2026-12-02T14:00:31.050866Z\",\"version\":1}", true),
             grant);
         Assert.Equal(
-            (HttpStatusCode.OK, "{\"grantId\":\"grt_djh60ckr36ma4xbdn1bm\",\"customerId\":\"" + customer + "\",\"type\":\"monetary\",\"creditType\":\"USD\",\"amount\":\"50.00\",\"remaining\":\"0.00\",\"status\":\"voided\",\"expiresAt\":null,\"effectiveAt\":\"2026-12-02T14:00:31.050866Z\",\"priority\":50,\"category\":\"promotional\",\"reason\":\"Welcome credit\",\"createdAt\":\"2026-12-02T14:00:31.050866Z\",\"version\":2,\"voidedAmount\":\"50.00\"}"),
+            (HttpStatusCode.OK, "{\"grantId\":\"grt_djh60ckr36ma4xbdn1bm\",\"customerId\":\"" + customer + "\",\"type\":\"monetary\",\"creditType\":\"USD\",\"amount\":\"50.00\",\"remaining\":\"0.00\",\"status\":\"voided\",\"expiresAt\":null,\"effectiveAt\":\"2026-12-02T14:00:31.050866Z\",\"priority\":50,\"category\":\"promotional\",\"reason\":\"Welcome credit\",\"createdAt\":\"2026-12-02T14:00:31.050866Z\",\"version\":2,\"voidedAmount\":\"50.00\"}", true),
             voided);
         Assert.Equal(
-            (HttpStatusCode.Conflict, """{"type":"urn:creditledger:problem:grant_not_active","title":"Grant is not active","status":409,"detail":"Grant grt_djh60ckr36ma4xbdn1bm is voided; only a grant that has not expired or been voided can be voided.","code":"grant_not_active"}"""),
+            (HttpStatusCode.Conflict, """{"type":"urn:creditledger:problem:grant_not_active","title":"Grant is not active","status":409,"detail":"Grant grt_djh60ckr36ma4xbdn1bm is voided; only a grant that has not expired or been voided can be voided.","code":"grant_not_active"}""", true),
             refused);
         Assert.Equal(before, await api.LedgerFingerprintAsync());
     }
@@ -69,23 +69,15 @@ public sealed class StoredAnswerReplayTests(ApiFixture api) : IClassFixture<ApiF
         var first = await SendAsync(http, $"/v1/customers/{customer}/credit-grants", "grant-new-1", GrantBody);
         var again = await SendAsync(http, $"/v1/customers/{customer}/credit-grants", "grant-new-1", GrantBody);
 
-        Assert.Equal(HttpStatusCode.Created, first.Status);
-        Assert.Equal(first, again);
+        Assert.Equal((HttpStatusCode.Created, false), (first.Status, first.Replayed));
+        Assert.Equal((first.Body, true), (again.Body, again.Replayed));
         Assert.Equal(1L, await api.ScalarAsync(
             "SELECT count(*) FROM idempotency_records WHERE customer_id = $1 AND status_code IS NULL AND (response->>'Status')::int = 1", customer));
     }
 
-    private static async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpClient http, string path, string key, string body)
+    private static async Task<(HttpStatusCode Status, string Body, bool Replayed)> SendAsync(HttpClient http, string path, string key, string body)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = ApiFixture.Raw(body) };
-        request.Headers.Add("Idempotency-Key", key);
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        if (key.EndsWith("-fixture-1", StringComparison.Ordinal) || key.EndsWith("-fixture-2", StringComparison.Ordinal))
-        {
-            Assert.Equal("true", response.Headers.GetValues("Idempotent-Replayed").Single());
-        }
-
-        return (response.StatusCode, text);
+        using var response = await http.PostWithKeyAsync(path, key, body);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.IsReplay());
     }
 }

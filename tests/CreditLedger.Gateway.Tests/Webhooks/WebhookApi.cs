@@ -10,6 +10,9 @@ namespace CreditLedger.Gateway.Tests.Webhooks;
 /// </summary>
 public sealed class WebhookApi : ApiFixture
 {
+    /// <summary>How long a webhook test waits for deliveries.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     private WebhookReceiver? _receiver;
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings =>

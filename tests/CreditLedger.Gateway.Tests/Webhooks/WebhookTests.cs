@@ -16,13 +16,11 @@ namespace CreditLedger.Gateway.Tests.Webhooks;
 /// </summary>
 public sealed class WebhookTests(WebhookApi api) : IClassFixture<WebhookApi>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task Events_EveryKind_DeliveredSignedWithDocumentedPayloads()
     {
         var receiver = await api.ReceiverAsync();
-        var (endpointId, secret) = await CreateEndpointAsync(receiver, "all-kinds");
+        var (endpointId, secret) = await api.CreateEndpointAsync(receiver, "all-kinds");
         var customer = await api.CustomerAsync("events");
         using var http = api.Client();
         var c = $"/v1/customers/{customer}";
@@ -35,7 +33,7 @@ public sealed class WebhookTests(WebhookApi api) : IClassFixture<WebhookApi>
         await http.PostAsync($"{c}/invoices/inv_1/apply-credits", ApiFixture.Raw("""{"currency":"USD","total":"26.00"}""")).OkAsync();
         await http.PostAsync($"{c}/invoices/inv_1/void", null).OkAsync();
         await http.PostAsync($"{c}/credit-grants/{main.Str("grantId")}/void", ApiFixture.Raw("""{"reason":"Duplicate"}""")).OkAsync();
-        await Eventually.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow > expiresAt), Patience, "the short grant to expire");
+        await Eventually.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow > expiresAt), WebhookApi.Patience, "the short grant to expire");
         await http.PostAsync($"{c}/invoices/inv_2/apply-credits", ApiFixture.Raw("""{"currency":"USD","total":"1.00"}""")).OkAsync();
 
         var expected = await api.EventIdsAsync(customer);
@@ -67,7 +65,7 @@ public sealed class WebhookTests(WebhookApi api) : IClassFixture<WebhookApi>
         Assert.Equal(("-5.00", "engine"), (expired.GetProperty("entry").Str("amount"), expired.GetProperty("entry").Str("actor")));
         await Eventually.UntilAsync(
             async () => (await http.GetAsync($"/v1/webhook-endpoints/{endpointId}").OkAsync()).GetProperty("eventsDelivered").GetInt64() >= expected.Count,
-            Patience,
+            WebhookApi.Patience,
             "the endpoint's progress to count the deliveries");
         var endpoint = await http.GetAsync($"/v1/webhook-endpoints/{endpointId}").OkAsync();
         Assert.Equal(("healthy", JsonValueKind.Null), (endpoint.Str("status"), endpoint.GetProperty("failingSince").ValueKind));
@@ -83,14 +81,14 @@ public sealed class WebhookTests(WebhookApi api) : IClassFixture<WebhookApi>
     {
         var receiver = await api.ReceiverAsync();
         receiver.Set("flaky", new WebhookReceiver.Behaviour(FailFirst: 3));
-        var (endpointId, _) = await CreateEndpointAsync(receiver, "flaky", "account.credits.granted");
+        var (endpointId, _) = await api.CreateEndpointAsync(receiver, "flaky", "account.credits.granted");
         var customer = await api.CustomerAsync("flaky");
         using var http = api.Client();
         await (await http.PostAsync($"/v1/customers/{customer}/credit-grants", ApiFixture.Raw("""{"type":"units","amount":"100","unit":"api_calls","reason":"Package"}""")))
             .JsonAsync(HttpStatusCode.Created);
         var eventId = (await api.EventIdsAsync(customer)).Single();
 
-        await Eventually.UntilAsync(() => Task.FromResult(receiver.For("flaky").Count(r => r.Headers["webhook-id"] == eventId) >= 4), Patience, "the 4th attempt");
+        await Eventually.UntilAsync(() => Task.FromResult(receiver.For("flaky").Count(r => r.Headers["webhook-id"] == eventId) >= 4), WebhookApi.Patience, "the 4th attempt");
         JsonElement delivery = default;
         await Eventually.UntilAsync(
             async () =>
@@ -99,7 +97,7 @@ public sealed class WebhookTests(WebhookApi api) : IClassFixture<WebhookApi>
                 delivery = page.GetProperty("data").EnumerateArray().Single(d => d.Str("eventId") == eventId);
                 return delivery.Str("status") == "succeeded";
             },
-            Patience,
+            WebhookApi.Patience,
             "the delivery to be recorded as succeeded");
 
         Assert.Equal(4, receiver.For("flaky").Count(r => r.Headers["webhook-id"] == eventId));
@@ -117,8 +115,8 @@ public sealed class WebhookTests(WebhookApi api) : IClassFixture<WebhookApi>
         var receiver = await api.ReceiverAsync();
         receiver.Set("purge-done", new WebhookReceiver.Behaviour(FailFirst: 1));
         receiver.Set("purge-pending", new WebhookReceiver.Behaviour(AlwaysFail: true));
-        var (done, _) = await CreateEndpointAsync(receiver, "purge-done", "account.credits.granted");
-        var (pending, _) = await CreateEndpointAsync(receiver, "purge-pending", "account.credits.granted");
+        var (done, _) = await api.CreateEndpointAsync(receiver, "purge-done", "account.credits.granted");
+        var (pending, _) = await api.CreateEndpointAsync(receiver, "purge-pending", "account.credits.granted");
         var customer = await api.CustomerAsync("purge");
         using var http = api.Client();
         foreach (var reason in new[] { "Old", "Recent" })
@@ -130,7 +128,7 @@ public sealed class WebhookTests(WebhookApi api) : IClassFixture<WebhookApi>
         await Eventually.UntilAsync(
             async () => await api.ScalarAsync("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $1 AND status = 'succeeded'", done) == 2
                 && await api.ScalarAsync("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $1 AND status = 'pending'", pending) == 2,
-            Patience,
+            WebhookApi.Patience,
             "two retried deliveries finished and two pending");
         var old = await api.ScalarAsync("SELECT min(delivery_id) FROM webhook_deliveries WHERE endpoint_id = $1", done);
         var oldPending = await api.ScalarAsync("SELECT min(delivery_id) FROM webhook_deliveries WHERE endpoint_id = $1", pending);
@@ -141,7 +139,7 @@ public sealed class WebhookTests(WebhookApi api) : IClassFixture<WebhookApi>
 
         await Eventually.UntilAsync(
             async () => await api.ScalarAsync("SELECT count(*) FROM webhook_deliveries WHERE delivery_id = $1", old) == 0,
-            Patience,
+            WebhookApi.Patience,
             "the old finished delivery record to be purged");
         Assert.Equal(0, await api.ScalarAsync("SELECT count(*) FROM webhook_attempts WHERE delivery_id = $1", old));
         Assert.Equal(1, await api.ScalarAsync("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $1", done));
@@ -155,7 +153,7 @@ public sealed class WebhookTests(WebhookApi api) : IClassFixture<WebhookApi>
     {
         var receiver = await api.ReceiverAsync();
         receiver.Set("dead", new WebhookReceiver.Behaviour(AlwaysFail: true));
-        var (endpointId, _) = await CreateEndpointAsync(receiver, "dead");
+        var (endpointId, _) = await api.CreateEndpointAsync(receiver, "dead");
         var customer = await api.CustomerAsync("dead");
         using var http = api.Client();
         async Task GrantAsync() => await (await http.PostAsync($"/v1/customers/{customer}/credit-grants", ApiFixture.Raw("""{"type":"units","amount":"5","unit":"seats","reason":"Seats"}""")))
@@ -167,7 +165,7 @@ public sealed class WebhookTests(WebhookApi api) : IClassFixture<WebhookApi>
 
         await Eventually.UntilAsync(
             async () => (await http.GetAsync($"/v1/webhook-endpoints/{endpointId}").OkAsync()).Str("status") == "failing",
-            Patience,
+            WebhookApi.Patience,
             "the endpoint to be failing after 5 failed attempts in a row");
 
         // While failing, new events get no first attempt: only the probe of the oldest pending delivery is sent.
@@ -185,7 +183,7 @@ public sealed class WebhookTests(WebhookApi api) : IClassFixture<WebhookApi>
         receiver.Set("dead", WebhookReceiver.Behaviour.Accept);
         await Eventually.UntilAsync(
             () => Task.FromResult(ids.All(id => receiver.For("dead").Any(r => r.Headers["webhook-id"] == id && r.Attempt >= 1))),
-            Patience,
+            WebhookApi.Patience,
             "every event after a probe succeeds");
         Assert.Equal("healthy", (await http.GetAsync($"/v1/webhook-endpoints/{endpointId}").OkAsync()).Str("status"));
 
@@ -200,7 +198,7 @@ public sealed class WebhookTests(WebhookApi api) : IClassFixture<WebhookApi>
     public async Task RotateSecret_DeliveriesSignedWithBothSecretsForADay()
     {
         var receiver = await api.ReceiverAsync();
-        var (endpointId, oldSecret) = await CreateEndpointAsync(receiver, "rotate", "account.credits.granted");
+        var (endpointId, oldSecret) = await api.CreateEndpointAsync(receiver, "rotate", "account.credits.granted");
         using var http = api.Client();
         var rotated = await http.PostAsync($"/v1/webhook-endpoints/{endpointId}/rotate-secret", null).OkAsync();
         var newSecret = rotated.Str("secret");
@@ -239,7 +237,7 @@ public sealed class WebhookTests(WebhookApi api) : IClassFixture<WebhookApi>
             .JsonAsync(HttpStatusCode.Created);
         var earlier = await api.EventIdsAsync(customer);
 
-        await CreateEndpointAsync(receiver, "newcomer");
+        await api.CreateEndpointAsync(receiver, "newcomer");
         await (await http.PostAsync($"{c}/credit-grants", ApiFixture.Raw("""{"type":"monetary","amount":"2.00","currency":"USD","reason":"After"}""")))
             .JsonAsync(HttpStatusCode.Created);
         var later = (await api.EventIdsAsync(customer)).Except(earlier).ToList();
@@ -254,12 +252,12 @@ public sealed class WebhookTests(WebhookApi api) : IClassFixture<WebhookApi>
     {
         var receiver = await api.ReceiverAsync();
         receiver.Set("metrics", new WebhookReceiver.Behaviour(FailFirst: 1));
-        await CreateEndpointAsync(receiver, "metrics", "account.credits.granted");
+        await api.CreateEndpointAsync(receiver, "metrics", "account.credits.granted");
         var customer = await api.CustomerAsync("webhook-metrics");
         using var http = api.Client();
         await (await http.PostAsync($"/v1/customers/{customer}/credit-grants", ApiFixture.Raw("""{"type":"monetary","amount":"3.00","currency":"USD","reason":"Metrics"}""")))
             .JsonAsync(HttpStatusCode.Created);
-        await Eventually.UntilAsync(() => Task.FromResult(receiver.For("metrics").Count() >= 2), Patience, "the retried delivery");
+        await Eventually.UntilAsync(() => Task.FromResult(receiver.For("metrics").Count() >= 2), WebhookApi.Patience, "the retried delivery");
 
         // The attempt is counted once its outcome is recorded, just after the receiver answered.
         await Eventually.UntilAsync(
@@ -269,19 +267,17 @@ public sealed class WebhookTests(WebhookApi api) : IClassFixture<WebhookApi>
                 double Count(string outcome) => samples.Where(s => s.Name == "creditledger_webhook_deliveries_total" && s.Labels.GetValueOrDefault("outcome") == outcome).Sum(s => s.Value);
                 return Count("retrying") >= 1 && Count("succeeded") >= 1;
             },
-            Patience,
+            WebhookApi.Patience,
             "creditledger_webhook_deliveries_total to count one retrying and one succeeded attempt");
     }
 
-    private Task<(string Id, string Secret)> CreateEndpointAsync(WebhookReceiver receiver, string name, params string[] events) =>
-        api.CreateEndpointAsync(receiver, name, events);
 
     private static async Task<List<(WebhookReceiver.Received Request, string Type, JsonElement Data)>> WaitForAsync(
         WebhookReceiver receiver, string name, IReadOnlyCollection<string> eventIds)
     {
         await Eventually.UntilAsync(
             () => Task.FromResult(eventIds.All(id => receiver.For(name).Any(r => r.Headers["webhook-id"] == id))),
-            Patience,
+            WebhookApi.Patience,
             $"{eventIds.Count} events at {name}");
         return receiver.For(name)
             .Where(r => eventIds.Contains(r.Headers["webhook-id"]))
