@@ -10,10 +10,10 @@ namespace CreditLedger.Grains.Tests;
 /// ids arrive while earlier writes are in flight, and each write commits, fails before writing, fails after
 /// writing (an unknown outcome), meets an invoice id the ledger already holds, or loses to another writer. Everything
 /// runs on one thread in a fixed order, so a failing case replays exactly. After every step: no answer leaves before
-/// its write is durable; no read sees a change that is not durable yet; a customer that answers normally has in memory exactly what the ledger holds; and in the end
-/// every answer is the one a sequential run over the ledger's history gives: an invoice is applied by the command
-/// whose write the ledger holds and by no other (recovery never applies twice), and every other command for it is a
-/// replay.
+/// its write is durable; no read sees a change that is not durable yet; a sound activation with nothing in flight
+/// holds no invoice the ledger does not. In the end every answer is the one a sequential run over the ledger's
+/// history gives: an invoice is applied by the command whose write the ledger holds and by no other (recovery never
+/// applies twice), and every other command for it is a replay.
 /// </summary>
 public sealed class CommandPipelineTests
 {
