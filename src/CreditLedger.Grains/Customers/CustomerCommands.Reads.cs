@@ -1,0 +1,95 @@
+using CreditLedger.Contracts.Customers;
+using CreditLedger.Domain;
+
+namespace CreditLedger.Grains.Customers;
+
+/// <summary>The reads: they run between turns, once memory holds nothing that is not durable.</summary>
+internal sealed partial class CustomerCommands
+{
+    /// <summary>The customer with its balances.</summary>
+    public async Task<CustomerResult> GetCustomerAsync(int expiringWithinDays) =>
+        await CustomerExistsAsync()
+            ? new CustomerResult(CommandStatus.Ok, _credits.Version, CustomerViews.Customer(_customer!), Balances(expiringWithinDays))
+            : new CustomerResult(CommandStatus.CustomerNotFound, _credits.Version, null, null);
+
+    /// <summary>An invoice credits were applied to, from memory while unpaid, else from the ledger.</summary>
+    public async Task<InvoiceResult> GetInvoiceAsync(string invoiceId)
+    {
+        if (!await CustomerExistsAsync())
+        {
+            return new InvoiceResult(CommandStatus.CustomerNotFound, _credits.Version, null, CustomerNotFound());
+        }
+
+        var invoice = _credits.FindPendingInvoice(invoiceId) ?? await ReadAsync(() => _queries.FindInvoiceAsync(_customerId, invoiceId));
+        return invoice is null
+            ? new InvoiceResult(CommandStatus.InvoiceNotFound, _credits.Version, null, new CommandError($"No credits were applied to invoice {invoiceId}."))
+            : new InvoiceResult(CommandStatus.Ok, _credits.Version, CustomerViews.Invoice(invoice), null);
+    }
+
+    /// <summary>One grant, with its reason from the ledger.</summary>
+    public async Task<GrantResult> GetGrantAsync(string grantId)
+    {
+        if (!await CustomerExistsAsync())
+        {
+            return new GrantResult(CommandStatus.CustomerNotFound, _credits.Version, null, null, CustomerNotFound());
+        }
+
+        if (_credits.FindGrant(grantId) is not { } grant)
+        {
+            return new GrantResult(CommandStatus.GrantNotFound, _credits.Version, null, null, new CommandError($"The customer has no grant {grantId}."));
+        }
+
+        var reasons = await ReadAsync(() => _queries.ReadGrantReasonsAsync(_customerId, [grantId]));
+        var at = _credits.EvaluationInstant(Now());
+        return new GrantResult(CommandStatus.Ok, _credits.Version, CustomerViews.Grant(grant, reasons.GetValueOrDefault(grantId, string.Empty), at), null, null);
+    }
+
+    /// <summary>A page of grants, newest first, optionally of one status.</summary>
+    public async Task<GrantListResult> ListGrantsAsync(GrantStatus? status, long? beforeVersion, int limit)
+    {
+        if (!await CustomerExistsAsync())
+        {
+            return new GrantListResult(CommandStatus.CustomerNotFound, _credits.Version, [], null);
+        }
+
+        var at = _credits.EvaluationInstant(Now());
+        var (page, nextBefore) = _credits.GrantPage(status, beforeVersion, limit, at);
+        var reasons = await ReadAsync(() => _queries.ReadGrantReasonsAsync(_customerId, page.Select(g => g.GrantId).ToList()));
+        var views = page.Select(g => CustomerViews.Grant(g, reasons.GetValueOrDefault(g.GrantId, string.Empty), at)).ToList();
+        return new GrantListResult(CommandStatus.Ok, _credits.Version, views, nextBefore);
+    }
+
+    /// <summary>Balances per credit type now.</summary>
+    public async Task<BalancesResult> GetBalancesAsync(int expiringWithinDays) =>
+        await CustomerExistsAsync()
+            ? Balances(expiringWithinDays)
+            : new BalancesResult(CommandStatus.CustomerNotFound, _credits.Version, Now(), expiringWithinDays, []);
+
+    /// <summary>A page of ledger entries, newest first, from the ledger.</summary>
+    public async Task<HistoryResult> GetHistoryAsync(string? creditType, long? beforeVersion, int limit)
+    {
+        if (!await CustomerExistsAsync())
+        {
+            return new HistoryResult(CommandStatus.CustomerNotFound, _credits.Version, [], null);
+        }
+
+        var entries = await ReadAsync(() => _queries.ReadHistoryAsync(_customerId, creditType, beforeVersion, limit + 1));
+        var hasMore = entries.Count > limit;
+        var page = entries.Take(limit).Select(e => CustomerViews.Entry(_customerId, e)).ToList();
+        return new HistoryResult(CommandStatus.Ok, _credits.Version, page, hasMore ? page[^1].Version : null);
+    }
+
+    /// <summary>How this activation loaded its state.</summary>
+    public async Task<ActivationInfo> GetActivationInfoAsync()
+    {
+        await _pipeline.SettledAsync();
+        return new ActivationInfo(_loadedSnapshotVersion, _entriesReplayed, _credits.Version, _credits.NextExpiry());
+    }
+
+    private BalancesResult Balances(int expiringWithinDays)
+    {
+        var at = _credits.EvaluationInstant(Now());
+        return new BalancesResult(
+            CommandStatus.Ok, _credits.Version, at, expiringWithinDays, _credits.BalancesAt(at, expiringWithinDays).Select(CustomerViews.Balance).ToList());
+    }
+}

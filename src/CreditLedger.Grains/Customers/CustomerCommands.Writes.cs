@@ -1,0 +1,143 @@
+using CreditLedger.Contracts.Customers;
+using CreditLedger.Domain;
+using CreditLedger.Storage.Ledger;
+using Microsoft.Extensions.Logging;
+using static CreditLedger.Grains.CommandPlanner;
+
+namespace CreditLedger.Grains.Customers;
+
+/// <summary>The commands that change the customer: each takes its turn in the pipeline.</summary>
+internal sealed partial class CustomerCommands
+{
+    /// <summary>Creates the customer or updates its name and e-mail.</summary>
+    public Task<CustomerResult> PutCustomerAsync(CustomerDetails details) => InTurnAsync(async () =>
+    {
+        var (customer, created) = await ReadAsync(() => _queries.UpsertCustomerAsync(_customerId, details.Name, details.Email, Now()));
+        _customer = customer;
+        return new CustomerResult(
+            created ? CommandStatus.Created : CommandStatus.Ok,
+            _credits.Version,
+            CustomerViews.Customer(customer),
+            Balances(LedgerLimits.DefaultExpiringWithinDays));
+    });
+
+    /// <summary>Grants credits.</summary>
+    public Task<GrantResult> GrantAsync(GrantCommand command, CommandContext context) => InTurnAsync(
+        async () => await CustomerExistsAsync()
+            ? await RunAsync(PlanGrant(_credits, command, context, _grantIds, Now()), context, GrainJsonContext.Default.GrantResult)
+            : new GrantResult(CommandStatus.CustomerNotFound, _credits.Version, null, null, CustomerNotFound()),
+        () => !CanJoinGroup ? null : Speculate(PlanGrant(_credits, command, context, _grantIds, Now()), context, GrainJsonContext.Default.GrantResult));
+
+    /// <summary>Voids a grant; it runs alone, since its answer carries the grant's reason, read from the ledger.</summary>
+    public Task<GrantResult> VoidGrantAsync(string grantId, string reason, CommandContext context) => InTurnAsync(async () =>
+    {
+        if (!await CustomerExistsAsync())
+        {
+            return new GrantResult(CommandStatus.CustomerNotFound, _credits.Version, null, null, CustomerNotFound());
+        }
+
+        var decision = _credits.PlanVoidGrant(grantId, reason, ProvenanceOf(context), Now());
+        GrantResult answer;
+        if (decision.Outcome == DecisionOutcome.Changed)
+        {
+            var reasons = await ReadAsync(() => _queries.ReadGrantReasonsAsync(_customerId, [grantId]));
+            var voided = decision.Entries[^1];
+            answer = new GrantResult(
+                CommandStatus.Ok, decision.VersionAfter, CustomerViews.Grant(decision.Grant!, reasons.GetValueOrDefault(grantId, string.Empty), decision.At), -voided.Amount, null);
+        }
+        else
+        {
+            answer = new GrantResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, null, ErrorOf(decision));
+        }
+
+        var planned = new Planned<GrantResult>(decision, VoidGrantOperation, RequestFingerprint.Of(VoidGrantOperation, grantId, reason), answer);
+        return await RunAsync(planned, context, GrainJsonContext.Default.GrantResult);
+    });
+
+    /// <summary>Applies available credits to an invoice; idempotent by invoice id.</summary>
+    public Task<InvoiceResult> ApplyAsync(string invoiceId, IReadOnlyList<InvoiceLineRequest> lines, CommandContext context) => InTurnAsync(
+        () => ApplyAloneAsync(invoiceId, lines, context),
+        () => !CanJoinGroup ? null : Speculate(PlanApply(_credits, invoiceId, lines, context, Now()), context, GrainJsonContext.Default.InvoiceResult));
+
+    private async Task<InvoiceResult> ApplyAloneAsync(string invoiceId, IReadOnlyList<InvoiceLineRequest> lines, CommandContext context)
+    {
+        if (!await CustomerExistsAsync())
+        {
+            return new InvoiceResult(CommandStatus.CustomerNotFound, _credits.Version, null, CustomerNotFound());
+        }
+
+        var (result, outcome) = await RunWithOutcomeAsync(PlanApply(_credits, invoiceId, lines, context, Now()), context, GrainJsonContext.Default.InvoiceResult);
+        if (outcome != AppendOutcome.InvoiceExists)
+        {
+            return result;
+        }
+
+        // The invoice was applied before and is no longer held in memory (paid or voided): answer from storage.
+        var stored = await ReadAsync(() => _queries.FindInvoiceAsync(_customerId, invoiceId))
+            ?? throw Unavailable("The invoice exists but could not be read", null);
+        return ApplyAnswer(_credits.PlanApply(invoiceId, ParseLines(lines)!, ProvenanceOf(context), Now(), stored));
+    }
+
+    /// <summary>Pays (<see cref="CommandPlanner.PayOperation"/>) or voids an invoice.</summary>
+    public Task<InvoiceResult> CloseInvoiceAsync(string invoiceId, CommandContext context, string operation) => InTurnAsync(
+        async () =>
+        {
+            if (!await CustomerExistsAsync())
+            {
+                return new InvoiceResult(CommandStatus.CustomerNotFound, _credits.Version, null, CustomerNotFound());
+            }
+
+            var stored = _credits.FindPendingInvoice(invoiceId) is null
+                ? await ReadAsync(() => _queries.FindInvoiceAsync(_customerId, invoiceId))
+                : null;
+            return await RunAsync(PlanCloseInvoice(_credits, invoiceId, context, operation, stored, Now()), context, GrainJsonContext.Default.InvoiceResult);
+        },
+        () => !CanJoinGroup || _credits.FindPendingInvoice(invoiceId) is null
+            ? null
+            : Speculate(PlanCloseInvoice(_credits, invoiceId, context, operation, null, Now()), context, GrainJsonContext.Default.InvoiceResult));
+
+    /// <summary>Sets the low-balance threshold of a credit type.</summary>
+    public Task<CreditAlertResult> SetCreditAlertAsync(string creditType, decimal threshold) => InTurnAsync(async () =>
+    {
+        if (!await CustomerExistsAsync())
+        {
+            return new CreditAlertResult(CommandStatus.CustomerNotFound, _credits.Version, creditType, null, CustomerNotFound());
+        }
+
+        if (!CreditType.TryParse(creditType, out var type, out var typeError))
+        {
+            return new CreditAlertResult(CommandStatus.InvalidRequest, _credits.Version, creditType, null, new CommandError(typeError, "creditType"));
+        }
+
+        if (CustomerCredits.ThresholdError(type, threshold) is { } thresholdError)
+        {
+            return new CreditAlertResult(CommandStatus.InvalidRequest, _credits.Version, creditType, null, new CommandError(thresholdError, "threshold"));
+        }
+
+        await ReadAsync(async () =>
+        {
+            await _queries.UpsertCreditAlertAsync(_customerId, type.Code, threshold, Now());
+            return true;
+        });
+        _credits.SetLowBalanceThreshold(type, threshold);
+        return new CreditAlertResult(CommandStatus.Ok, _credits.Version, type.Code, threshold, null);
+    });
+
+    /// <summary>Records the expiries that are due (the reminder's turn); answers whether any were.</summary>
+    public Task<bool> RecordExpiriesAsync() => InTurnAsync(async () =>
+    {
+        var decision = _credits.PlanExpiries(Provenance.Reminder, Now());
+        if (decision.HasWrites)
+        {
+            await AppendChangeAsync(decision);
+            LogExpiriesRecorded(_logger, _customerId.Value, decision.Entries.Count);
+        }
+
+        // Whatever was registered, the reminder now follows the state: due at the next expiry, or gone.
+        await _activation.AfterChangeAsync(_credits, unregisterWhenIdle: true);
+        return decision.HasWrites;
+    });
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Expiry reminder recorded {EntryCount} expiry entries for customer {CustomerId}")]
+    private static partial void LogExpiriesRecorded(ILogger logger, string customerId, int entryCount);
+}
