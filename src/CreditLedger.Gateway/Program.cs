@@ -2,14 +2,16 @@ using CreditLedger.Gateway.Api;
 using CreditLedger.Gateway.Auth;
 using CreditLedger.Gateway.Health;
 using CreditLedger.Gateway.Hosting;
-using CreditLedger.Silo;
-using CreditLedger.Silo.Webhooks;
+using CreditLedger.Hosting;
+using CreditLedger.Hosting.Postgres;
+using CreditLedger.Hosting.Secrets;
 using CreditLedger.Storage;
 using CreditLedger.Storage.Keys;
 using CreditLedger.Storage.Ledger;
 using CreditLedger.Storage.Reports;
 using CreditLedger.Storage.Secrets;
 using CreditLedger.Storage.Webhooks;
+using CreditLedger.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Dashboard;
 
@@ -48,8 +50,7 @@ if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]))
 }
 
 // The database is registered first so that it starts before the silo or client and stops after it.
-builder.Services.AddSingleton<LedgerDatabase>();
-builder.Services.AddHostedService(sp => sp.GetRequiredService<LedgerDatabase>());
+builder.Services.AddLedgerDatabase(builder.Configuration);
 // After the database: data protection reads its key ring from it when the host starts.
 builder.Services.AddCreditLedgerKeyRing(keyRingCertificate);
 builder.Services.AddHostedService<SecretsAtRest>();

@@ -4,7 +4,7 @@ using CreditLedger.Contracts.Customers;
 using CreditLedger.Domain;
 using CreditLedger.Grains.Customers;
 using CreditLedger.Storage.Ledger;
-using CreditLedger.Storage.Telemetry;
+using CreditLedger.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

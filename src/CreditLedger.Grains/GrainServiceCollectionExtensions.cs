@@ -1,8 +1,8 @@
-using CreditLedger.Storage;
 using CreditLedger.Grains.Reports;
+using CreditLedger.Storage;
 using CreditLedger.Storage.Ledger;
 using CreditLedger.Storage.Reports;
-using CreditLedger.Storage.Telemetry;
+using CreditLedger.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

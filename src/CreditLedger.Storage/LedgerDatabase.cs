@@ -8,7 +8,7 @@ namespace CreditLedger.Storage;
 
 /// <summary>
 /// The engine's PostgreSQL database for the life of the host: the server named by
-/// <c>ConnectionStrings:Ledger</c>, or else an embedded local cluster that this host starts and stops.
+/// <c>ConnectionStrings:Ledger</c>, or else the <see cref="ILocalPostgresServer"/> this host starts and stops.
 /// Starting migrates the schema. Register it before the Orleans silo so that it starts first and stops last.
 /// </summary>
 public sealed partial class LedgerDatabase : IHostedService, IAsyncDisposable
@@ -32,11 +32,14 @@ public sealed partial class LedgerDatabase : IHostedService, IAsyncDisposable
     private readonly IConfiguration _configuration;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
+    private readonly ILocalPostgresServer? _localServer;
     private NpgsqlDataSource? _dataSource;
 
-    public LedgerDatabase(IConfiguration configuration, ILoggerFactory loggerFactory)
+    /// <summary>A database that uses <paramref name="localServer"/>, if given, when no connection string is configured.</summary>
+    public LedgerDatabase(IConfiguration configuration, ILoggerFactory loggerFactory, ILocalPostgresServer? localServer = null)
     {
         _configuration = configuration;
+        _localServer = localServer;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<LedgerDatabase>();
         OrleansDataSource = new DeferredDataSource(() => DataSource);
@@ -50,8 +53,8 @@ public sealed partial class LedgerDatabase : IHostedService, IAsyncDisposable
     /// <summary>A data source for the Orleans ADO.NET providers, which is usable from the moment the database has started.</summary>
     public DbDataSource OrleansDataSource { get; }
 
-    /// <summary>The embedded cluster, when no connection string is configured.</summary>
-    public EmbeddedPostgresCluster? EmbeddedCluster { get; private set; }
+    /// <summary>The local server this host started, when no connection string is configured.</summary>
+    public ILocalPostgresServer? LocalServer { get; private set; }
 
     /// <summary>The versions of the migrations this start applied (empty when the schema was current).</summary>
     public IReadOnlyList<int> AppliedMigrations { get; private set; } = [];
@@ -62,12 +65,13 @@ public sealed partial class LedgerDatabase : IHostedService, IAsyncDisposable
         var connectionString = _configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            var options = new PostgresOptions();
-            _configuration.GetSection(PostgresOptions.SectionName).Bind(options);
-            var cluster = new EmbeddedPostgresCluster(options, _loggerFactory.CreateLogger<EmbeddedPostgresCluster>());
-            await cluster.StartAsync(cancellationToken);
-            EmbeddedCluster = cluster;
-            connectionString = cluster.ConnectionString;
+            if (_localServer is null)
+            {
+                throw new InvalidOperationException($"No ConnectionStrings:{ConnectionStringName} is configured and this host starts no local PostgreSQL.");
+            }
+
+            connectionString = await _localServer.StartAsync(cancellationToken);
+            LocalServer = _localServer;
         }
         else
         {
@@ -109,10 +113,10 @@ public sealed partial class LedgerDatabase : IHostedService, IAsyncDisposable
     {
         await DisposeAsync();
 
-        if (EmbeddedCluster is not null)
+        if (LocalServer is not null)
         {
-            await EmbeddedCluster.StopAsync(cancellationToken);
-            EmbeddedCluster = null;
+            await LocalServer.StopAsync(cancellationToken);
+            LocalServer = null;
         }
     }
 

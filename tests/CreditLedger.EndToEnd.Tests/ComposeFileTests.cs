@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using CreditLedger.Silo;
+using CreditLedger.Hosting;
 
 namespace CreditLedger.Gateway.Tests;
 

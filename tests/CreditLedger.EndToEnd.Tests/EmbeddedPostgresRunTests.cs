@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using CreditLedger.Storage;
+using CreditLedger.Hosting.Postgres;
 using CreditLedger.Testing;
 
 namespace CreditLedger.Gateway.Tests;

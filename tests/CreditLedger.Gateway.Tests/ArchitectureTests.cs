@@ -10,8 +10,8 @@ namespace CreditLedger.Gateway.Tests;
 
 /// <summary>
 /// The walls between the rooms, checked type by type (the Gateway assembly also hosts a silo, so assemblies alone
-/// say too little): the domain depends on nothing of ours or of the infrastructure, HTTP stays in the gateway, and
-/// only the grains reach the ledger writer.
+/// say too little): the domain and the telemetry depend on nothing of ours, HTTP stays in the gateway, storage
+/// neither hosts nor starts processes, and only the grains reach the ledger writer.
 /// </summary>
 public sealed class ArchitectureTests
 {
@@ -19,7 +19,9 @@ public sealed class ArchitectureTests
     private static readonly Assembly Contracts = typeof(GrainKeys).Assembly;
     private static readonly Assembly Grains = typeof(CustomerCreditGrain).Assembly;
     private static readonly Assembly Storage = typeof(LedgerDatabase).Assembly;
-    private static readonly Assembly Silo = typeof(CreditLedger.Silo.SiloBuilderExtensions).Assembly;
+    private static readonly Assembly Telemetry = typeof(CreditLedger.Telemetry.EngineMetrics).Assembly;
+    private static readonly Assembly Webhooks = typeof(CreditLedger.Webhooks.WebhookSender).Assembly;
+    private static readonly Assembly Hosting = typeof(CreditLedger.Hosting.SiloBuilderExtensions).Assembly;
     private static readonly Assembly Gateway = typeof(Problems).Assembly;
 
     // What writes the ledger: the writer, its batch and its statements. Reading the ledger is another matter.
@@ -47,20 +49,35 @@ public sealed class ArchitectureTests
     public void Domain_DependsOnNothingOfOursNorOfTheInfrastructure()
     {
         Assert.Empty(Failing(Types.InAssembly(Domain).ShouldNot().HaveDependencyOnAny(
-            "CreditLedger.Contracts", "CreditLedger.Grains", "CreditLedger.Storage", "CreditLedger.Silo", "CreditLedger.Gateway",
-            "Orleans", "Npgsql", "Microsoft")));
+            "CreditLedger.Contracts", "CreditLedger.Grains", "CreditLedger.Storage", "CreditLedger.Telemetry", "CreditLedger.Webhooks",
+            "CreditLedger.Hosting", "CreditLedger.Gateway", "Orleans", "Npgsql", "Microsoft")));
     }
 
     [Fact]
-    public void ContractsGrainsAndStorage_KnowNoHttp()
+    public void Telemetry_DependsOnNothingOfOursNorOfTheInfrastructure()
     {
-        Assert.Empty(Failing(Types.InAssemblies([Contracts, Grains, Storage]).ShouldNot().HaveDependencyOnAny(Http)));
+        Assert.Empty(Failing(Types.InAssembly(Telemetry).ShouldNot().HaveDependencyOnAny(
+            "CreditLedger.Domain", "CreditLedger.Contracts", "CreditLedger.Grains", "CreditLedger.Storage", "CreditLedger.Webhooks",
+            "CreditLedger.Hosting", "CreditLedger.Gateway", "Orleans", "Npgsql")));
+    }
+
+    [Fact]
+    public void Storage_NeitherHostsNorStartsProcesses()
+    {
+        Assert.Empty(Failing(Types.InAssembly(Storage).ShouldNot().HaveDependencyOnAny(
+            "CreditLedger.Grains", "CreditLedger.Webhooks", "CreditLedger.Hosting", "Orleans", "System.Diagnostics.Process")));
+    }
+
+    [Fact]
+    public void ContractsGrainsStorageAndTelemetry_KnowNoHttp()
+    {
+        Assert.Empty(Failing(Types.InAssemblies([Contracts, Grains, Storage, Telemetry]).ShouldNot().HaveDependencyOnAny(Http)));
     }
 
     [Fact]
     public void NothingBelowTheGateway_ReferencesIt()
     {
-        Assert.Empty(Failing(Types.InAssemblies([Domain, Contracts, Grains, Storage, Silo]).ShouldNot().HaveDependencyOn("CreditLedger.Gateway")));
+        Assert.Empty(Failing(Types.InAssemblies([Domain, Contracts, Grains, Storage, Telemetry, Webhooks, Hosting]).ShouldNot().HaveDependencyOn("CreditLedger.Gateway")));
     }
 
     [Fact]
@@ -72,7 +89,7 @@ public sealed class ArchitectureTests
     [Fact]
     public void OnlyTheGrains_ReachTheLedgerWriter()
     {
-        var outside = Types.InAssemblies([Contracts, Storage, Silo, Gateway])
+        var outside = Types.InAssemblies([Contracts, Storage, Telemetry, Webhooks, Hosting, Gateway])
             .That().DoNotResideInNamespace("CreditLedger.Storage.Ledger")
             .ShouldNot().HaveDependencyOnAny(LedgerWriter);
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using CreditLedger.Gateway.Api;
-using CreditLedger.Silo;
+using CreditLedger.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Serialization;

@@ -1,7 +1,7 @@
 using CreditLedger.Contracts;
 using CreditLedger.Contracts.Customers;
 using CreditLedger.Domain;
-using CreditLedger.Silo;
+using CreditLedger.Hosting;
 using CreditLedger.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,12 +1,12 @@
 using System.Diagnostics.Metrics;
 using CreditLedger.Contracts.Customers;
 using CreditLedger.Domain;
-using CreditLedger.Silo;
-using CreditLedger.Storage;
+using CreditLedger.Hosting;
+using CreditLedger.Hosting.Postgres;
 using CreditLedger.Storage.Ledger;
-using CreditLedger.Storage.Telemetry;
-using Microsoft.Extensions.DependencyInjection;
+using CreditLedger.Telemetry;
 using CreditLedger.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;

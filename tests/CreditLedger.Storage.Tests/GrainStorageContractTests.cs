@@ -1,6 +1,6 @@
 using CreditLedger.Contracts;
 using CreditLedger.Domain;
-using CreditLedger.Silo;
+using CreditLedger.Hosting;
 using CreditLedger.Storage.Tests.Grains;
 using CreditLedger.Testing;
 using Microsoft.Extensions.DependencyInjection;

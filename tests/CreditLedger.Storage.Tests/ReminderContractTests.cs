@@ -1,4 +1,4 @@
-using CreditLedger.Silo;
+using CreditLedger.Hosting;
 using CreditLedger.Storage.Tests.Grains;
 using CreditLedger.Testing;
 using Microsoft.Extensions.DependencyInjection;

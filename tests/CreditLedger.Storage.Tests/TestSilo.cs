@@ -1,4 +1,4 @@
-using CreditLedger.Silo;
+using CreditLedger.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

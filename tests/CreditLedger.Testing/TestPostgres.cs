@@ -1,3 +1,4 @@
+using CreditLedger.Hosting.Postgres;
 using CreditLedger.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -19,7 +20,33 @@ public static class TestPostgres
     private static int _databaseCounter;
 
     /// <summary>Creates an empty database on the test server and answers its connection string.</summary>
-    public static async Task<string> CreateDatabaseAsync(string purpose)
+    public static Task<string> CreateDatabaseAsync(string purpose) => CreateDatabaseFromAsync(purpose, template: null);
+
+    /// <summary>
+    /// Creates a database migrated to the engine's schema. It is copied from a template migrated once per test
+    /// process, which costs PostgreSQL a file copy instead of every migration again.
+    /// </summary>
+    public static async Task<string> CreateMigratedDatabaseAsync(string purpose)
+    {
+        var template = await MigratedTemplate.Value;
+        return await CreateDatabaseFromAsync(purpose, template);
+    }
+
+    private static readonly Lazy<Task<string>> MigratedTemplate = new(CreateMigratedTemplateAsync);
+
+    private static async Task<string> CreateMigratedTemplateAsync()
+    {
+        var connectionString = await CreateDatabaseFromAsync("template", template: null);
+        // Disposing the data source closes its connections: a database is copied only while nobody is connected to it.
+        await using (var dataSource = NpgsqlDataSource.Create(connectionString))
+        {
+            await new SchemaMigrator(dataSource, NullLogger.Instance).MigrateAsync(CancellationToken.None);
+        }
+
+        return new NpgsqlConnectionStringBuilder(connectionString).Database!;
+    }
+
+    private static async Task<string> CreateDatabaseFromAsync(string purpose, string? template)
     {
         var server = await ServerAsync();
         var name = $"t_{Environment.ProcessId}_{Interlocked.Increment(ref _databaseCounter)}_{Sanitize(purpose)}";
@@ -27,21 +54,13 @@ public static class TestPostgres
         await using (var connection = new NpgsqlConnection(builder.ConnectionString))
         {
             await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            var from = template is null ? string.Empty : $" TEMPLATE \"{template}\"";
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"{from}", connection);
             await create.ExecuteNonQueryAsync();
         }
 
         builder.Database = name;
         return builder.ConnectionString;
-    }
-
-    /// <summary>Creates a database and migrates it to the engine's schema.</summary>
-    public static async Task<string> CreateMigratedDatabaseAsync(string purpose)
-    {
-        var connectionString = await CreateDatabaseAsync(purpose);
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await new SchemaMigrator(dataSource, NullLogger.Instance).MigrateAsync(CancellationToken.None);
-        return connectionString;
     }
 
     /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, ending its sessions.</summary>

@@ -4,7 +4,7 @@ using CreditLedger.Contracts.Customers;
 using CreditLedger.Domain;
 using CreditLedger.Gateway.Api.Wire;
 using CreditLedger.Gateway.Auth;
-using CreditLedger.Storage.Telemetry;
+using CreditLedger.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditLedger.Gateway.Api;

@@ -3,8 +3,8 @@ using CreditLedger.Contracts.Webhooks;
 using CreditLedger.Domain;
 using CreditLedger.Gateway.Api.Wire;
 using CreditLedger.Gateway.Auth;
-using CreditLedger.Silo.Webhooks;
 using CreditLedger.Storage.Webhooks;
+using CreditLedger.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-using CreditLedger.Silo;
+using CreditLedger.Hosting;
 using CreditLedger.Storage;
 
 namespace CreditLedger.Gateway.Hosting;
@@ -11,9 +11,7 @@ internal static partial class StartupBanner
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CreditLedger");
         var database = app.Services.GetRequiredService<LedgerDatabase>();
         var addresses = string.Join(", ", app.Urls);
-        var postgres = database.EmbeddedCluster is { } cluster
-            ? $"embedded cluster in {cluster.DataDirectory} on 127.0.0.1:{cluster.Port}"
-            : "ConnectionStrings:Ledger";
+        var postgres = database.LocalServer?.Description ?? "ConnectionStrings:Ledger";
 
         LogListening(logger, role, addresses, postgres);
         if (orleans.LocalhostWithSharedDatabase)

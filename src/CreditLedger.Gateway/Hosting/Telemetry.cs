@@ -1,5 +1,6 @@
 using CreditLedger.Gateway.Auth;
-using CreditLedger.Storage.Telemetry;
+using CreditLedger.Hosting;
+using CreditLedger.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using OpenTelemetry;

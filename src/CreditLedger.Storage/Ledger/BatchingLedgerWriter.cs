@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using CreditLedger.Storage.Telemetry;
+using CreditLedger.Telemetry;
 using Npgsql;
 
 namespace CreditLedger.Storage.Ledger;

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using CreditLedger.Gateway.Tests.Webhooks;
+using CreditLedger.Hosting.Postgres;
 using CreditLedger.Storage;
 using CreditLedger.Testing;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using CreditLedger.Gateway.Tests.Api;
-using CreditLedger.Storage.Telemetry;
+using CreditLedger.Telemetry;
 using CreditLedger.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using CreditLedger.Gateway.Tests.Api;
+using CreditLedger.Hosting.Postgres;
+using CreditLedger.Hosting.Secrets;
 using CreditLedger.Storage;
 using CreditLedger.Storage.Secrets;
 using CreditLedger.Storage.Webhooks;
