@@ -19,36 +19,26 @@ internal static class CommandPlanner
     /// <summary>Plans a grant; <paramref name="grantIds"/> names it.</summary>
     public static Planned<GrantResult> PlanGrant(CustomerCredits credits, GrantCommand command, CommandContext context, IGrantIdGenerator grantIds, DateTimeOffset now)
     {
-        if (!CreditType.TryParse(command.CreditType, out var creditType, out var typeError))
-        {
-            return Planned.Answer(new GrantResult(CommandStatus.InvalidRequest, credits.Version, null, null, new CommandError(typeError, "creditType")));
-        }
-
         if (!WireNames.TryParseCategory(command.Category, out var category))
         {
             return Planned.Answer(new GrantResult(CommandStatus.InvalidRequest, credits.Version, null, null, new CommandError("Must be paid or promotional.", "category")));
         }
 
         var request = new GrantRequest(
-            grantIds.NewGrantId(), creditType, command.Amount, command.Reason, command.Priority, category, Microseconds(command.EffectiveAt), Microseconds(command.ExpiresAt));
+            grantIds.NewGrantId(), command.CreditType, command.Amount, command.Reason, command.Priority, category, Microseconds(command.EffectiveAt), Microseconds(command.ExpiresAt));
         var decision = credits.PlanGrant(request, ProvenanceOf(context), now);
         var answer = decision.Outcome == DecisionOutcome.Changed
             ? new GrantResult(CommandStatus.Created, decision.VersionAfter, CustomerViews.Grant(decision.Grant!, command.Reason, decision.At), null, null)
             : new GrantResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, null, ErrorOf(decision));
         var fingerprint = RequestFingerprint.Of(
-            GrantOperation, command.CreditType, command.Amount, command.Reason, command.Priority, command.Category, command.EffectiveAt, command.ExpiresAt);
+            GrantOperation, command.CreditType.Code, command.Amount, command.Reason, command.Priority, command.Category, command.EffectiveAt, command.ExpiresAt);
         return new Planned<GrantResult>(decision, GrantOperation, fingerprint, answer);
     }
 
     /// <summary>Plans an apply of <paramref name="lines"/> to an invoice.</summary>
     public static Planned<InvoiceResult> PlanApply(CustomerCredits credits, string invoiceId, IReadOnlyList<InvoiceLineRequest> lines, CommandContext context, DateTimeOffset now)
     {
-        if (ParseLines(lines) is not { } requested)
-        {
-            return Planned.Answer(new InvoiceResult(CommandStatus.InvalidRequest, credits.Version, null, new CommandError("Unknown credit type.", "usage")));
-        }
-
-        var decision = credits.PlanApply(invoiceId, requested, ProvenanceOf(context), now);
+        var decision = credits.PlanApply(invoiceId, Lines(lines), ProvenanceOf(context), now);
         return new Planned<InvoiceResult>(decision, ApplyOperation, [], ApplyAnswer(decision));
     }
 
@@ -73,22 +63,9 @@ internal static class CommandPlanner
         _ => new InvoiceResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, ErrorOf(decision)),
     };
 
-    /// <summary>The requested lines with their credit types, or null when one is unknown.</summary>
-    public static List<InvoiceRequestLine>? ParseLines(IReadOnlyList<InvoiceLineRequest> lines)
-    {
-        var requested = new List<InvoiceRequestLine>(lines.Count);
-        foreach (var line in lines)
-        {
-            if (!CreditType.TryParse(line.CreditType, out var creditType, out _))
-            {
-                return null;
-            }
-
-            requested.Add(new InvoiceRequestLine(creditType, line.Requested));
-        }
-
-        return requested;
-    }
+    /// <summary>The requested lines as the domain takes them.</summary>
+    public static List<InvoiceRequestLine> Lines(IReadOnlyList<InvoiceLineRequest> lines) =>
+        lines.Select(line => new InvoiceRequestLine(line.CreditType, line.Requested)).ToList();
 
     /// <summary>Who asked, from where, for the entries' audit fields.</summary>
     public static Provenance ProvenanceOf(CommandContext context) =>

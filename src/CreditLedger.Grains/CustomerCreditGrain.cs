@@ -143,7 +143,7 @@ public sealed partial class CustomerCreditGrain : Grain, ICustomerCreditGrain, I
     public Task<BalancesResult> GetBalancesAsync(int expiringWithinDays) => _commands.GetBalancesAsync(expiringWithinDays);
 
     /// <inheritdoc />
-    public Task<HistoryResult> GetHistoryAsync(string? creditType, long? beforeVersion, int limit)
+    public Task<HistoryResult> GetHistoryAsync(CreditType? creditType, long? beforeVersion, int limit)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, LedgerLimits.MaxPageSize);
@@ -151,11 +151,8 @@ public sealed partial class CustomerCreditGrain : Grain, ICustomerCreditGrain, I
     }
 
     /// <inheritdoc />
-    public Task<CreditAlertResult> SetCreditAlertAsync(string creditType, decimal threshold)
-    {
-        ArgumentNullException.ThrowIfNull(creditType);
-        return _commands.SetCreditAlertAsync(creditType, threshold);
-    }
+    public Task<CreditAlertResult> SetCreditAlertAsync(CreditType creditType, decimal threshold) =>
+        _commands.SetCreditAlertAsync(creditType, threshold);
 
     /// <inheritdoc />
     public Task<ActivationInfo> GetActivationInfoAsync() => _commands.GetActivationInfoAsync();

@@ -1,4 +1,5 @@
 using CreditLedger.Contracts.Customers;
+using CreditLedger.Domain;
 
 namespace CreditLedger.Grains.Tests;
 
@@ -10,9 +11,9 @@ internal static class Commands
     public static CommandContext WithKey(string key) => Api with { IdempotencyKey = key };
 
     public static GrantCommand Usd(decimal amount, DateTimeOffset? expiresAt = null, string reason = "Welcome credit") =>
-        new("USD", amount, reason, null, "promotional", null, expiresAt);
+        new(CreditType.Currency("USD"), amount, reason, null, "promotional", null, expiresAt);
 
-    public static IReadOnlyList<InvoiceLineRequest> Total(decimal total) => [new InvoiceLineRequest("USD", total)];
+    public static IReadOnlyList<InvoiceLineRequest> Total(decimal total) => [new InvoiceLineRequest(CreditType.Currency("USD"), total)];
 
     public static async Task<ICustomerCreditGrain> CreatedAsync(this CustomerSilo silo, string customerId)
     {

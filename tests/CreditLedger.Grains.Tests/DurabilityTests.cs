@@ -34,8 +34,8 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         {
             var grain = await silo.CreatedAsync("acme");
             var grant = await grain.GrantedAsync(Commands.Usd(100m, clock.GetUtcNow().AddDays(20)));
-            await grain.GrantedAsync(new GrantCommand("api_calls", 10_000m, "Purchased package", 10, "paid", null, null));
-            await grain.ApplyAsync("inv_1", [new InvoiceLineRequest("USD", 30m), new InvoiceLineRequest("api_calls", 2_500.5m)], Commands.Api);
+            await grain.GrantedAsync(new GrantCommand(CreditType.Parse("api_calls"), 10_000m, "Purchased package", 10, "paid", null, null));
+            await grain.ApplyAsync("inv_1", [new InvoiceLineRequest(CreditType.Parse("USD"), 30m), new InvoiceLineRequest(CreditType.Parse("api_calls"), 2_500.5m)], Commands.Api);
             await grain.VoidInvoiceAsync("inv_1", Commands.Api);
             await grain.ApplyAsync("inv_2", Commands.Total(45m), Commands.Api);
             clock.Advance(TimeSpan.FromDays(21));
@@ -192,7 +192,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         var (first, replayingAll) = await TimedAsync(grain.GetActivationInfoAsync);
         await CustomerSilo.DeactivateAsync(grain);
         var (second, fromSnapshot) = await TimedAsync(grain.GetActivationInfoAsync);
-        await grain.ApplyAsync("inv_last", [new InvoiceLineRequest("api_calls", 1m)], Commands.Api);
+        await grain.ApplyAsync("inv_last", [new InvoiceLineRequest(CreditType.Parse("api_calls"), 1m)], Commands.Api);
         await CustomerSilo.DeactivateAsync(grain);
         var (third, fromSnapshotPlusOne) = await TimedAsync(grain.GetActivationInfoAsync);
 

@@ -1,7 +1,9 @@
+using CreditLedger.Domain;
+
 namespace CreditLedger.Contracts.Customers;
 
 /// <summary>A grant request, parsed and validated at the edge (the grain checks the time-dependent rules).</summary>
-/// <param name="CreditType">ISO 4217 code or unit key.</param>
+/// <param name="CreditType">The credit type, parsed at the edge (on the wire: its code, see <see cref="CreditTypeCodec"/>).</param>
 /// <param name="Amount">Above zero, in the credit type's scale.</param>
 /// <param name="Reason">1-500 characters.</param>
 /// <param name="Priority">0-100; null means 50.</param>
@@ -12,7 +14,7 @@ namespace CreditLedger.Contracts.Customers;
 [Immutable]
 [Alias("CreditLedger.GrantCommand")]
 public sealed record GrantCommand(
-    [property: Id(0)] string CreditType,
+    [property: Id(0)] CreditType CreditType,
     [property: Id(1)] decimal Amount,
     [property: Id(2)] string Reason,
     [property: Id(3)] int? Priority,

@@ -1,3 +1,5 @@
+using CreditLedger.Domain;
+
 namespace CreditLedger.Contracts.Customers;
 
 /// <summary>
@@ -59,14 +61,14 @@ public interface ICustomerCreditGrain : IGrainWithStringKey
 
     /// <summary>Ledger entries newest first, optionally of one credit type, older than <paramref name="beforeVersion"/>.</summary>
     [Alias("GetHistory")]
-    Task<HistoryResult> GetHistoryAsync(string? creditType, long? beforeVersion, int limit);
+    Task<HistoryResult> GetHistoryAsync(CreditType? creditType, long? beforeVersion, int limit);
 
     /// <summary>
     /// Sets the threshold below which available of <paramref name="creditType"/> raises
     /// <c>account.credits.balance_low</c> (once per crossing; again after it has been back at or above).
     /// </summary>
     [Alias("SetCreditAlert")]
-    Task<CreditAlertResult> SetCreditAlertAsync(string creditType, decimal threshold);
+    Task<CreditAlertResult> SetCreditAlertAsync(CreditType creditType, decimal threshold);
 
     /// <summary>How this activation loaded its state (snapshot version, entries replayed): for operators and tests.</summary>
     [Alias("GetActivationInfo")]

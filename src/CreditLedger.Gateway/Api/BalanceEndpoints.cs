@@ -91,10 +91,16 @@ public static class BalanceEndpoints
             return badLimit!;
         }
 
-        var creditType = request.Query["creditType"].ToString();
-        if (creditType.Length > 0 && !CreditType.TryParse(creditType, out _, out var typeError))
+        var creditTypeText = request.Query["creditType"].ToString();
+        CreditType? creditType = null;
+        if (creditTypeText.Length > 0)
         {
-            return Problems.Validation("creditType", typeError);
+            if (!CreditType.TryParse(creditTypeText, out var parsed, out var typeError))
+            {
+                return Problems.Validation("creditType", typeError);
+            }
+
+            creditType = parsed;
         }
 
         if (!Cursor.TryRead(request, CursorKind, out long? before, out var badCursor))
@@ -102,7 +108,7 @@ public static class BalanceEndpoints
             return badCursor!;
         }
 
-        var result = await grain!.GetHistoryAsync(creditType.Length == 0 ? null : creditType, before, limit);
+        var result = await grain!.GetHistoryAsync(creditType, before, limit);
         if (result.Status != Contracts.Customers.CommandStatus.Ok)
         {
             return Problems.Of(result.Status, null);

@@ -53,7 +53,7 @@ public static class CreditAlertEndpoints
                 return fields.Problem();
             }
 
-            var result = await grain!.SetCreditAlertAsync(type.Code, threshold!.Value);
+            var result = await grain!.SetCreditAlertAsync(type, threshold!.Value);
             return result.Status == CommandStatus.Ok
                 ? TypedResults.Json(
                     new CreditAlertResponse(customerId, result.CreditType, AmountText.Format(result.Threshold!.Value, type), result.Version),

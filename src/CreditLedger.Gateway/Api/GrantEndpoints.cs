@@ -108,7 +108,7 @@ public static class GrantEndpoints
         }
 
         return fields.IsValid
-            ? new GrantCommand(creditType!.Value.Code, amount!.Value, reason!, priority, category, effectiveAt, expiresAt)
+            ? new GrantCommand(creditType!.Value, amount!.Value, reason!, priority, category, effectiveAt, expiresAt)
             : null;
     }
 

@@ -102,7 +102,7 @@ public static class InvoiceEndpoints
 
             if (fields.Amount("total", fields.AmountText("total", required: true), currency, allowZero: true) is { } total)
             {
-                lines.Add(new InvoiceLineRequest(currency!.Value.Code, total));
+                lines.Add(new InvoiceLineRequest(currency!.Value, total));
             }
         }
 
@@ -125,7 +125,7 @@ public static class InvoiceEndpoints
             var unit = item.Unit("unit", required: true);
 
             var quantity = item.Amount("quantity", item.AmountText("quantity", required: true), unit, allowZero: true);
-            if (unit is { } u && lines.Any(l => l.CreditType == u.Code))
+            if (unit is { } u && lines.Any(l => l.CreditType.Code == u.Code))
             {
                 item.Error("unit", "Each unit may appear once per invoice.");
             }
@@ -137,7 +137,7 @@ public static class InvoiceEndpoints
 
             if (item.IsValid)
             {
-                lines.Add(new InvoiceLineRequest(unit!.Value.Code, quantity!.Value));
+                lines.Add(new InvoiceLineRequest(unit!.Value, quantity!.Value));
             }
         }
 

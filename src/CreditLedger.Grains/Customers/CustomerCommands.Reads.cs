@@ -66,14 +66,14 @@ internal sealed partial class CustomerCommands
             : new BalancesResult(CommandStatus.CustomerNotFound, _credits.Version, Now(), expiringWithinDays, []);
 
     /// <summary>A page of ledger entries, newest first, from the ledger.</summary>
-    public async Task<HistoryResult> GetHistoryAsync(string? creditType, long? beforeVersion, int limit)
+    public async Task<HistoryResult> GetHistoryAsync(CreditType? creditType, long? beforeVersion, int limit)
     {
         if (!await CustomerExistsAsync())
         {
             return new HistoryResult(CommandStatus.CustomerNotFound, _credits.Version, [], null);
         }
 
-        var entries = await ReadAsync(() => _queries.ReadHistoryAsync(_customerId, creditType, beforeVersion, limit + 1));
+        var entries = await ReadAsync(() => _queries.ReadHistoryAsync(_customerId, creditType?.Code, beforeVersion, limit + 1));
         var hasMore = entries.Count > limit;
         var page = entries.Take(limit).Select(e => CustomerViews.Entry(_customerId, e)).ToList();
         return new HistoryResult(CommandStatus.Ok, _credits.Version, page, hasMore ? page[^1].Version : null);

@@ -75,7 +75,7 @@ internal sealed partial class CustomerCommands
         // The invoice was applied before and is no longer held in memory (paid or voided): answer from storage.
         var stored = await ReadAsync(() => _queries.FindInvoiceAsync(_customerId, invoiceId))
             ?? throw Unavailable("The invoice exists but could not be read", null);
-        return ApplyAnswer(_credits.PlanApply(invoiceId, ParseLines(lines)!, ProvenanceOf(context), Now(), stored));
+        return ApplyAnswer(_credits.PlanApply(invoiceId, Lines(lines), ProvenanceOf(context), Now(), stored));
     }
 
     /// <summary>Pays (<see cref="CommandPlanner.PayOperation"/>) or voids an invoice.</summary>
@@ -97,21 +97,16 @@ internal sealed partial class CustomerCommands
             : Speculate(PlanCloseInvoice(_credits, invoiceId, context, operation, null, Now()), context, GrainJsonContext.Default.InvoiceResult));
 
     /// <summary>Sets the low-balance threshold of a credit type.</summary>
-    public Task<CreditAlertResult> SetCreditAlertAsync(string creditType, decimal threshold) => InTurnAsync(async () =>
+    public Task<CreditAlertResult> SetCreditAlertAsync(CreditType type, decimal threshold) => InTurnAsync(async () =>
     {
         if (!await CustomerExistsAsync())
         {
-            return new CreditAlertResult(CommandStatus.CustomerNotFound, _credits.Version, creditType, null, CustomerNotFound());
-        }
-
-        if (!CreditType.TryParse(creditType, out var type, out var typeError))
-        {
-            return new CreditAlertResult(CommandStatus.InvalidRequest, _credits.Version, creditType, null, new CommandError(typeError, "creditType"));
+            return new CreditAlertResult(CommandStatus.CustomerNotFound, _credits.Version, type.Code, null, CustomerNotFound());
         }
 
         if (CustomerCredits.ThresholdError(type, threshold) is { } thresholdError)
         {
-            return new CreditAlertResult(CommandStatus.InvalidRequest, _credits.Version, creditType, null, new CommandError(thresholdError, "threshold"));
+            return new CreditAlertResult(CommandStatus.InvalidRequest, _credits.Version, type.Code, null, new CommandError(thresholdError, "threshold"));
         }
 
         await ReadAsync(async () =>
