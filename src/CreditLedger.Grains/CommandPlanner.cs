@@ -19,19 +19,14 @@ internal static class CommandPlanner
     /// <summary>Plans a grant; <paramref name="grantIds"/> names it.</summary>
     public static Planned<GrantResult> PlanGrant(CustomerCredits credits, GrantCommand command, CommandContext context, IGrantIdGenerator grantIds, DateTimeOffset now)
     {
-        if (!WireNames.TryParseCategory(command.Category, out var category))
-        {
-            return Planned.Answer(new GrantResult(CommandStatus.InvalidRequest, credits.Version, null, null, new CommandError("Must be paid or promotional.", "category")));
-        }
-
         var request = new GrantRequest(
-            grantIds.NewGrantId(), command.CreditType, command.Amount, command.Reason, command.Priority, category, Microseconds(command.EffectiveAt), Microseconds(command.ExpiresAt));
+            grantIds.NewGrantId(), command.CreditType, command.Amount, command.Reason, command.Priority, command.Category, Microseconds(command.EffectiveAt), Microseconds(command.ExpiresAt));
         var decision = credits.PlanGrant(request, ProvenanceOf(context), now);
         var answer = decision.Outcome == DecisionOutcome.Changed
             ? new GrantResult(CommandStatus.Created, decision.VersionAfter, CustomerViews.Grant(decision.Grant!, command.Reason, decision.At), null, null)
             : new GrantResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, null, ErrorOf(decision));
         var fingerprint = RequestFingerprint.Of(
-            GrantOperation, command.CreditType.Code, command.Amount, command.Reason, command.Priority, command.Category, command.EffectiveAt, command.ExpiresAt);
+            GrantOperation, command.CreditType.Code, command.Amount, command.Reason, command.Priority, WireNames.Of(command.Category), command.EffectiveAt, command.ExpiresAt);
         return new Planned<GrantResult>(decision, GrantOperation, fingerprint, answer);
     }
 

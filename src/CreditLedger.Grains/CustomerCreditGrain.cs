@@ -124,19 +124,11 @@ public sealed partial class CustomerCreditGrain : Grain, ICustomerCreditGrain, I
     }
 
     /// <inheritdoc />
-    public Task<GrantListResult> ListGrantsAsync(string? status, long? beforeVersion, int limit)
+    public Task<GrantListResult> ListGrantsAsync(GrantStatus? status, long? beforeVersion, int limit)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, LedgerLimits.MaxPageSize);
-        GrantStatus? wanted = null;
-        if (status is not null)
-        {
-            wanted = WireNames.TryParseGrantStatus(status, out var parsed)
-                ? parsed
-                : throw new ArgumentException($"Unknown grant status {status}.", nameof(status));
-        }
-
-        return _commands.ListGrantsAsync(wanted, beforeVersion, limit);
+        return _commands.ListGrantsAsync(status, beforeVersion, limit);
     }
 
     /// <inheritdoc />

@@ -11,7 +11,7 @@ internal static class Commands
     public static CommandContext WithKey(string key) => Api with { IdempotencyKey = key };
 
     public static GrantCommand Usd(decimal amount, DateTimeOffset? expiresAt = null, string reason = "Welcome credit") =>
-        new(CreditType.Currency("USD"), amount, reason, null, "promotional", null, expiresAt);
+        new(CreditType.Currency("USD"), amount, reason, null, GrantCategory.Promotional, null, expiresAt);
 
     public static IReadOnlyList<InvoiceLineRequest> Total(decimal total) => [new InvoiceLineRequest(CreditType.Currency("USD"), total)];
 

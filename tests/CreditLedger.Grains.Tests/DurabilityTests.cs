@@ -34,7 +34,7 @@ public sealed class DurabilityTests(ITestOutputHelper output)
         {
             var grain = await silo.CreatedAsync("acme");
             var grant = await grain.GrantedAsync(Commands.Usd(100m, clock.GetUtcNow().AddDays(20)));
-            await grain.GrantedAsync(new GrantCommand(CreditType.Parse("api_calls"), 10_000m, "Purchased package", 10, "paid", null, null));
+            await grain.GrantedAsync(new GrantCommand(CreditType.Parse("api_calls"), 10_000m, "Purchased package", 10, GrantCategory.Paid, null, null));
             await grain.ApplyAsync("inv_1", [new InvoiceLineRequest(CreditType.Parse("USD"), 30m), new InvoiceLineRequest(CreditType.Parse("api_calls"), 2_500.5m)], Commands.Api);
             await grain.VoidInvoiceAsync("inv_1", Commands.Api);
             await grain.ApplyAsync("inv_2", Commands.Total(45m), Commands.Api);

@@ -7,7 +7,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="Amount">Above zero, in the credit type's scale.</param>
 /// <param name="Reason">1-500 characters.</param>
 /// <param name="Priority">0-100; null means 50.</param>
-/// <param name="Category"><c>paid</c> or <c>promotional</c>.</param>
+/// <param name="Category">Paid or promotional (on the wire: its name, see <see cref="GrantCategoryCodec"/>).</param>
 /// <param name="EffectiveAt">Null means now.</param>
 /// <param name="ExpiresAt">Null means never.</param>
 [GenerateSerializer]
@@ -18,6 +18,6 @@ public sealed record GrantCommand(
     [property: Id(1)] decimal Amount,
     [property: Id(2)] string Reason,
     [property: Id(3)] int? Priority,
-    [property: Id(4)] string Category,
+    [property: Id(4)] GrantCategory Category,
     [property: Id(5)] DateTimeOffset? EffectiveAt,
     [property: Id(6)] DateTimeOffset? ExpiresAt);

@@ -49,11 +49,11 @@ public interface ICustomerCreditGrain : IGrainWithStringKey
     Task<GrantResult> GetGrantAsync(string grantId);
 
     /// <summary>
-    /// Grants newest first, optionally of one <see cref="WireNames"/> status, created before version
+    /// Grants newest first, optionally of one status, created before version
     /// <paramref name="beforeVersion"/> (the cursor of the previous page).
     /// </summary>
     [Alias("ListGrants")]
-    Task<GrantListResult> ListGrantsAsync(string? status, long? beforeVersion, int limit);
+    Task<GrantListResult> ListGrantsAsync(GrantStatus? status, long? beforeVersion, int limit);
 
     /// <summary>Balances per credit type now.</summary>
     [Alias("GetBalances")]

@@ -101,7 +101,7 @@ public static class GrantEndpoints
         var expiresAt = fields.Timestamp("expiresAt");
         var effectiveAt = fields.Timestamp("effectiveAt");
         var priority = fields.WholeNumber("priority", LedgerLimits.MinPriority, LedgerLimits.MaxPriority);
-        var category = fields.OneOf("category", required: false, "paid", "promotional") ?? "paid";
+        var category = fields.OneOf("category", required: false, "paid", "promotional") == "promotional" ? GrantCategory.Promotional : GrantCategory.Paid;
         if (expiresAt is { } expires && effectiveAt is { } effective && expires <= effective)
         {
             fields.Error("expiresAt", "Must be later than effectiveAt.");
@@ -125,10 +125,16 @@ public static class GrantEndpoints
             return badLimit!;
         }
 
-        var status = request.Query["status"].ToString();
-        if (status.Length > 0 && !WireNames.TryParseGrantStatus(status, out _))
+        var statusText = request.Query["status"].ToString();
+        GrantStatus? status = null;
+        if (statusText.Length > 0)
         {
-            return Problems.Validation("status", "Must be one of: scheduled, active, depleted, expired, voided.");
+            if (!WireNames.TryParseGrantStatus(statusText, out var parsed))
+            {
+                return Problems.Validation("status", "Must be one of: scheduled, active, depleted, expired, voided.");
+            }
+
+            status = parsed;
         }
 
         if (!Cursor.TryRead(request, CursorKind, out long? before, out var badCursor))
@@ -136,7 +142,7 @@ public static class GrantEndpoints
             return badCursor!;
         }
 
-        var result = await grain!.ListGrantsAsync(status.Length == 0 ? null : status, before, limit);
+        var result = await grain!.ListGrantsAsync(status, before, limit);
         if (result.Status != CommandStatus.Ok)
         {
             return Problems.Of(result.Status, null);

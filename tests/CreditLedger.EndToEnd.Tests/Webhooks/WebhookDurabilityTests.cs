@@ -93,7 +93,7 @@ public sealed class WebhookDurabilityTests
                 var grain = grains.GetGrain<ICustomerCreditGrain>(GrainKeys.ForCustomer(CustomerId.Parse(customer)));
                 for (var i = 0; i < 100; i++)
                 {
-                    var result = await grain.GrantAsync(new GrantCommand(CreditType.Parse("api_calls"), 10m, "Load", null, "paid", null, null), new CommandContext("key:load", "api", null, null));
+                    var result = await grain.GrantAsync(new GrantCommand(CreditType.Parse("api_calls"), 10m, "Load", null, GrantCategory.Paid, null, null), new CommandContext("key:load", "api", null, null));
                     Assert.Equal(CommandStatus.Created, result.Status);
                 }
             }));

@@ -29,10 +29,10 @@ internal static class Workload
 
     private static async Task FirstRoundAsync(ICustomerCreditGrain grain, int i, DateTimeOffset shortExpiry)
     {
-        await Ok(grain.GrantAsync(new GrantCommand(CreditType.Parse("USD"), 100m + i, "Prepaid", null, "paid", null, null), Context));
-        await Ok(grain.GrantAsync(new GrantCommand(CreditType.Parse("EUR"), 20.5m, "Promo", 10, "promotional", null, shortExpiry), Context));
-        await Ok(grain.GrantAsync(new GrantCommand(CreditType.Parse("api_calls"), 5_000.25m, "Package", null, "paid", null, null), Context));
-        var voidable = await Ok(grain.GrantAsync(new GrantCommand(CreditType.Parse("USD"), 7.77m, "Mistake", null, "paid", null, null), Context));
+        await Ok(grain.GrantAsync(new GrantCommand(CreditType.Parse("USD"), 100m + i, "Prepaid", null, GrantCategory.Paid, null, null), Context));
+        await Ok(grain.GrantAsync(new GrantCommand(CreditType.Parse("EUR"), 20.5m, "Promo", 10, GrantCategory.Promotional, null, shortExpiry), Context));
+        await Ok(grain.GrantAsync(new GrantCommand(CreditType.Parse("api_calls"), 5_000.25m, "Package", null, GrantCategory.Paid, null, null), Context));
+        var voidable = await Ok(grain.GrantAsync(new GrantCommand(CreditType.Parse("USD"), 7.77m, "Mistake", null, GrantCategory.Paid, null, null), Context));
         await Ok(grain.ApplyAsync("inv_a", [new InvoiceLineRequest(CreditType.Parse("USD"), 33.33m), new InvoiceLineRequest(CreditType.Parse("api_calls"), 1_234.5m)], Context));
         await Ok(grain.ApplyAsync("inv_b", [new InvoiceLineRequest(CreditType.Parse("EUR"), 4.1m)], Context));
         await Ok(grain.PayInvoiceAsync("inv_a", Context));

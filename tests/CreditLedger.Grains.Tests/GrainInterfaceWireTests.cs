@@ -6,16 +6,16 @@ using Orleans.Serialization;
 namespace CreditLedger.Grains.Tests;
 
 /// <summary>
-/// Credit types cross the grain interface parsed (validated once, at the edge) and on the wire as their codes, in the
-/// very bytes the previous version wrote for its string fields: a gateway and a silo one version apart understand
-/// each other during a rolling upgrade, in both directions.
+/// Credit types, grant categories and grant statuses cross the grain interface parsed (validated once, at the edge)
+/// and on the wire as their codes and names, in the very bytes the previous version wrote for its string fields: a
+/// gateway and a silo one version apart understand each other during a rolling upgrade, in both directions.
 /// </summary>
-public sealed class CreditTypeWireTests : IDisposable
+public sealed class GrainInterfaceWireTests : IDisposable
 {
     private static readonly DateTimeOffset Expiry = new(2027, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly ServiceProvider _services = new ServiceCollection()
-        .AddSerializer(builder => builder.AddAssembly(typeof(GrantCommand).Assembly).AddAssembly(typeof(CreditTypeWireTests).Assembly))
+        .AddSerializer(builder => builder.AddAssembly(typeof(GrantCommand).Assembly).AddAssembly(typeof(GrainInterfaceWireTests).Assembly))
         .BuildServiceProvider();
 
     private Serializer Serializer => _services.GetRequiredService<Serializer>();
@@ -23,7 +23,7 @@ public sealed class CreditTypeWireTests : IDisposable
     [Fact]
     public void GrantCommand_RoundTrips_WithItsParsedCreditType()
     {
-        var command = new GrantCommand(CreditType.Parse("api_calls"), 10_000m, "Package", 10, "paid", null, Expiry);
+        var command = new GrantCommand(CreditType.Parse("api_calls"), 10_000m, "Package", 10, GrantCategory.Paid, null, Expiry);
 
         var received = Serializer.Deserialize<GrantCommand>(Serializer.SerializeToArray(command))!;
 
@@ -34,7 +34,7 @@ public sealed class CreditTypeWireTests : IDisposable
     [Fact]
     public void GrantCommand_IsWrittenAsThePreviousVersionWroteIt_AndReadsWhatItWrote()
     {
-        var command = new GrantCommand(CreditType.Parse("JPY"), 500m, "Welcome credit", null, "promotional", null, Expiry);
+        var command = new GrantCommand(CreditType.Parse("JPY"), 500m, "Welcome credit", null, GrantCategory.Promotional, null, Expiry);
         var previous = new PreviousGrantCommand("JPY", 500m, "Welcome credit", null, "promotional", null, Expiry);
 
         var written = Serializer.SerializeToArray(command);
@@ -54,6 +54,20 @@ public sealed class CreditTypeWireTests : IDisposable
 
         Assert.Equal(Serializer.SerializeToArray(previous), Serializer.SerializeToArray(lines));
         Assert.Equal(lines, Serializer.Deserialize<List<InvoiceLineRequest>>(Serializer.SerializeToArray(previous)));
+    }
+
+    [Fact]
+    public void GrantStatusFilter_IsWrittenAsThePreviousVersionWroteIt()
+    {
+        foreach (var status in Enum.GetValues<GrantStatus>())
+        {
+            var previous = new PreviousStatusFilter(WireNames.Of(status));
+
+            Assert.Equal(Serializer.SerializeToArray(previous), Serializer.SerializeToArray(new StatusFilter(status)));
+            Assert.Equal(status, Serializer.Deserialize<StatusFilter>(Serializer.SerializeToArray(previous))!.Status);
+        }
+
+        Assert.Equal(Serializer.SerializeToArray(new PreviousStatusFilter(null)), Serializer.SerializeToArray(new StatusFilter(null)));
     }
 
     public void Dispose() => _services.Dispose();
@@ -77,3 +91,15 @@ public sealed record PreviousGrantCommand(
 [Immutable]
 [Alias("CreditLedger.Tests.PreviousInvoiceLineRequest")]
 public sealed record PreviousInvoiceLineRequest([property: Id(0)] string CreditType, [property: Id(1)] decimal Requested);
+
+/// <summary>The grant list's status argument as this version passes it.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("CreditLedger.Tests.StatusFilter")]
+public sealed record StatusFilter([property: Id(0)] GrantStatus? Status);
+
+/// <summary>The grant list's status argument as the previous version passed it: a name.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("CreditLedger.Tests.PreviousStatusFilter")]
+public sealed record PreviousStatusFilter([property: Id(0)] string? Status);
