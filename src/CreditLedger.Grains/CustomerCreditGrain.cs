@@ -165,8 +165,7 @@ public sealed partial class CustomerCreditGrain : Grain, ICustomerCreditGrain, I
 
     void ICustomerActivation.Deactivate() => DeactivateOnIdle();
 
-    /// <inheritdoc cref="ICustomerActivation.AfterChangeAsync" />
-    public async Task AfterChangeAsync(CustomerCredits credits, bool unregisterWhenIdle)
+    async Task ICustomerActivation.AfterChangeAsync(CustomerCredits credits, bool unregisterWhenIdle)
     {
         if (credits.Version - _snapshot.State.Version >= _options.SnapshotEveryEntries)
         {
