@@ -6,8 +6,8 @@ using CreditLedger.Hosting;
 using CreditLedger.Hosting.Postgres;
 using CreditLedger.Hosting.Secrets;
 using CreditLedger.Storage;
+using CreditLedger.Storage.Customers;
 using CreditLedger.Storage.Keys;
-using CreditLedger.Storage.Ledger;
 using CreditLedger.Storage.Reports;
 using CreditLedger.Storage.Secrets;
 using CreditLedger.Storage.Webhooks;
@@ -84,7 +84,7 @@ if (checksKeys)
 if (servesApi)
 {
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes);
-    builder.Services.AddSingleton(sp => new LedgerQueries(sp.GetRequiredService<LedgerDatabase>().DataSource));
+    builder.Services.AddSingleton(sp => new CustomerDirectory(sp.GetRequiredService<LedgerDatabase>().DataSource));
     builder.Services.TryAddSingleton(sp => new WebhookStore(sp.GetRequiredService<LedgerDatabase>().DataSource, sp.GetRequiredService<SecretProtector>()));
     builder.Services.TryAddSingleton(sp => new ReportStore(sp.GetRequiredService<LedgerDatabase>().DataSource));
     builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName);

@@ -87,6 +87,13 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
+    public void Gateway_ReadsThroughReadOnlyQueries_NotTheGrainsOwn()
+    {
+        // LedgerQueries also writes a customer's name and alert thresholds, which only its grain may do.
+        Assert.Empty(Failing(Types.InAssembly(Gateway).ShouldNot().HaveDependencyOn("CreditLedger.Storage.Ledger.LedgerQueries")));
+    }
+
+    [Fact]
     public void OnlyTheGrains_ReachTheLedgerWriter()
     {
         var outside = Types.InAssemblies([Contracts, Storage, Telemetry, Webhooks, Hosting, Gateway])

@@ -1,7 +1,7 @@
 using CreditLedger.Contracts.Customers;
 using CreditLedger.Gateway.Api.Wire;
 using CreditLedger.Gateway.Auth;
-using CreditLedger.Storage.Ledger;
+using CreditLedger.Storage.Customers;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditLedger.Gateway.Api;
@@ -81,7 +81,7 @@ public static class CustomerEndpoints
         }
     }
 
-    private static async Task<Results<JsonHttpResult<PageResponse<CustomerListItem>>, JsonHttpResult<Problem>>> ListAsync(HttpRequest request, LedgerQueries queries, CancellationToken cancellationToken)
+    private static async Task<Results<JsonHttpResult<PageResponse<CustomerListItem>>, JsonHttpResult<Problem>>> ListAsync(HttpRequest request, CustomerDirectory customers, CancellationToken cancellationToken)
     {
         if (!ApiRequest.TryLimit(request, out var limit, out var badLimit))
         {
@@ -99,7 +99,7 @@ public static class CustomerEndpoints
             return badCursor!;
         }
 
-        var page = await queries.ListCustomersAsync(search.Length == 0 ? null : search, after, limit + 1, cancellationToken);
+        var page = await customers.ListCustomersAsync(search.Length == 0 ? null : search, after, limit + 1, cancellationToken);
         var items = page.Take(limit).Select(c => new CustomerListItem(c.CustomerId, c.Name, c.Email, c.CreatedAt)).ToList();
         var next = page.Count > limit ? Cursor.Encode(CursorKind, items[^1].CustomerId) : null;
         return TypedResults.Json(new PageResponse<CustomerListItem>(items, next), GatewayJsonContext.Default.PageResponseCustomerListItem);

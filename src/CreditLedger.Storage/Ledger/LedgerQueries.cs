@@ -6,7 +6,8 @@ namespace CreditLedger.Storage.Ledger;
 
 /// <summary>
 /// The ledger's reads for one customer (entries to replay, invoices, remembered answers, history pages) and the
-/// customer table, which is descriptive data outside the ledger.
+/// customer's own rows outside the ledger (its name and e-mail, its alert thresholds), which its grain writes. The
+/// API lists customers through the read-only <see cref="Customers.CustomerDirectory"/>.
 /// </summary>
 public sealed class LedgerQueries(NpgsqlDataSource dataSource)
 {
@@ -39,36 +40,6 @@ public sealed class LedgerQueries(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return (ReadCustomer(reader), reader.GetBoolean(5));
-    }
-
-    /// <summary>
-    /// Customers ordered by id, after <paramref name="afterCustomerId"/>, whose id, name or e-mail contains
-    /// <paramref name="search"/> (case-insensitive) when it is given.
-    /// </summary>
-    public async Task<IReadOnlyList<CustomerRecord>> ListCustomersAsync(
-        string? search, string? afterCustomerId, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand("""
-            SELECT customer_id, name, email, created_at, updated_at FROM customers
-            WHERE customer_id > $1
-              AND ($2::text IS NULL OR customer_id ILIKE $2 OR name ILIKE $2 OR email ILIKE $2)
-            ORDER BY customer_id LIMIT $3
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = afterCustomerId ?? string.Empty });
-        command.Parameters.Add(new NpgsqlParameter
-        {
-            Value = string.IsNullOrEmpty(search) ? DBNull.Value : "%" + EscapeLike(search) + "%",
-            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text,
-        });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        var customers = new List<CustomerRecord>(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            customers.Add(ReadCustomer(reader));
-        }
-
-        return customers;
     }
 
     /// <summary>The customer's low-balance thresholds, by credit type code.</summary>
@@ -217,10 +188,10 @@ public sealed class LedgerQueries(NpgsqlDataSource dataSource)
     }
 
     // LIKE treats % and _ as wildcards and \ as the escape: search text matches literally.
-    private static string EscapeLike(string text) =>
+    internal static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
-    private static CustomerRecord ReadCustomer(NpgsqlDataReader reader) => new(
+    internal static CustomerRecord ReadCustomer(NpgsqlDataReader reader) => new(
         reader.GetString(0),
         reader.IsDBNull(1) ? null : reader.GetString(1),
         reader.IsDBNull(2) ? null : reader.GetString(2),
