@@ -12,7 +12,10 @@ public interface IReportingGrain : IGrainWithIntegerKey
     [Alias("EnsureRunning")]
     Task EnsureRunningAsync();
 
-    /// <summary>Folds batches until the report has caught up with the committed ledger; returns the entries folded.</summary>
+    /// <summary>
+    /// Folds batches until the report holds every entry committed before the call (waiting, up to 30 s, for
+    /// transactions that were still running to end); returns the entries folded.
+    /// </summary>
     [Alias("CatchUp")]
     Task<long> CatchUpAsync();
 }

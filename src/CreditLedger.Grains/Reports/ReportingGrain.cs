@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using CreditLedger.Contracts.Reports;
 using CreditLedger.Storage.Reports;
 using Microsoft.Extensions.Logging;
@@ -29,7 +30,25 @@ public sealed partial class ReportingGrain(ReportStore store, IOptions<ReportOpt
     public Task EnsureRunningAsync() => Task.CompletedTask;
 
     /// <inheritdoc />
-    public Task<long> CatchUpAsync() => FoldAsync(int.MaxValue, CancellationToken.None);
+    public async Task<long> CatchUpAsync()
+    {
+        // Everything committed before this call lies below the horizon. Entries that a transaction still running holds
+        // back fold once it ends, which takes milliseconds in the engine; a transaction left open elsewhere for longer
+        // makes the catch-up give up after CatchUpPatience with what it folded.
+        var horizon = await store.CommittedHorizonAsync();
+        var patience = Stopwatch.StartNew();
+        var total = await FoldAsync(int.MaxValue, CancellationToken.None);
+        while (!await store.FoldedBelowAsync(horizon) && patience.Elapsed < CatchUpPatience)
+        {
+            await Task.Delay(CatchUpPoll);
+            total += await FoldAsync(int.MaxValue, CancellationToken.None);
+        }
+
+        return total;
+    }
+
+    private static readonly TimeSpan CatchUpPatience = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan CatchUpPoll = TimeSpan.FromMilliseconds(20);
 
     // Folds batches until caught up, or until maxBatches have been folded.
     private async Task<long> FoldAsync(int maxBatches, CancellationToken cancellationToken)

@@ -93,6 +93,32 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
         return folded;
     }
 
+    /// <summary>
+    /// The transaction id below which every transaction that has committed by now lies (the current snapshot's
+    /// xmax), for <see cref="FoldedBelowAsync"/>.
+    /// </summary>
+    public async Task<string> CommittedHorizonAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT pg_snapshot_xmax(pg_current_snapshot())::text");
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Whether every committed entry of a transaction below <paramref name="horizon"/> is folded. The feed folds only
+    /// below the oldest transaction still running, so a batch that folds nothing does not mean this: a transaction
+    /// that is still running can hold back entries that others committed after it began.
+    /// </summary>
+    public async Task<bool> FoldedBelowAsync(string horizon, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT NOT EXISTS (
+                SELECT 1 FROM ledger_entries e, report_checkpoint c
+                WHERE c.name = 'credits' AND (e.tx_id, e.customer_id, e.seq) > (c.tx_id, c.customer_id, c.seq) AND e.tx_id < $1::xid8)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = horizon });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     /// <summary>How many pending entries <see cref="OldestPendingAsync"/> looks at, at most.</summary>
     public const int LagWindow = 10_000;
 
