@@ -68,6 +68,13 @@ public sealed partial class RequestFields
             return null;
         }
 
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            // PostgreSQL text cannot hold it: refused here instead of failing the write.
+            Error(name, "Must not contain the NUL character (\\u0000).");
+            return null;
+        }
+
         return text;
     }
 

@@ -125,9 +125,10 @@ public static class WebhookEndpointEndpoints
             if (fields.Has("description"))
             {
                 var description = document.RootElement.GetProperty("description");
-                if (description.ValueKind != JsonValueKind.String || description.GetString()!.Length > MaxDescriptionLength)
+                if (description.ValueKind != JsonValueKind.String || description.GetString()!.Length > MaxDescriptionLength
+                    || description.GetString()!.Contains('\0', StringComparison.Ordinal))
                 {
-                    fields.Error("description", $"Must be a string of at most {MaxDescriptionLength} characters.");
+                    fields.Error("description", $"Must be a string of at most {MaxDescriptionLength} characters, without the NUL character.");
                 }
                 else
                 {

@@ -55,6 +55,7 @@ public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
         new("missing reason", "POST", Grants, """{"type":"monetary","amount":"5.00","currency":"USD"}""", 400, "validation_failed", "reason"),
         new("empty reason", "POST", Grants, Grant(reason: "\"\""), 400, "validation_failed", "reason"),
         new("blank reason", "POST", Grants, Grant(reason: "\"   \""), 400, "validation_failed", "reason"),
+        new("reason with NUL", "POST", Grants, Grant(reason: "\"Welcome \\u0000credit\""), 400, "validation_failed", "reason"),
         new("10 KB reason", "POST", Grants, Grant(reason: "\"" + new string('r', 10_240) + "\""), 400, "validation_failed", "reason"),
         new("numeric reason", "POST", Grants, Grant(reason: "123"), 400, "validation_failed", "reason"),
         new("past expiresAt", "POST", Grants, Grant(extra: ""","expiresAt":"2020-01-01T00:00:00Z" """), 400, "validation_failed", "expiresAt"),
