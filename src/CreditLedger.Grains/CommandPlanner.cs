@@ -80,11 +80,6 @@ internal static class CommandPlanner
     public static DateTimeOffset? Microseconds(DateTimeOffset? instant) => instant is { } value ? Microseconds(value) : null;
 }
 
-// A planned command: its decision (null when it is answered without one, e.g. an invalid field), the operation
-// and request fingerprint its idempotency record is kept under, and its answer once durable.
-internal sealed record Planned<TResult>(Decision? Decision, string Operation, byte[] Fingerprint, TResult Answer);
-
-internal static class Planned
-{
-    public static Planned<TResult> Answer<TResult>(TResult answer) => new(null, string.Empty, [], answer);
-}
+// A planned command: its decision, the operation and request fingerprint its idempotency record is kept under,
+// and its answer once durable.
+internal sealed record Planned<TResult>(Decision Decision, string Operation, byte[] Fingerprint, TResult Answer);

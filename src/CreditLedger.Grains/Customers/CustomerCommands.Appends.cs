@@ -29,11 +29,6 @@ internal sealed partial class CustomerCommands
         where TResult : ICommandResult<TResult>
     {
         var (decision, operation, fingerprint, answer) = planned;
-        if (decision is null)
-        {
-            return (answer, AppendOutcome.Committed);
-        }
-
         var append = Prepare(decision, context, operation, fingerprint, answer, json);
         var changes = decision.Outcome == DecisionOutcome.Changed;
         if (append is null)
@@ -85,11 +80,6 @@ internal sealed partial class CustomerCommands
         where TResult : ICommandResult<TResult>
     {
         var (decision, operation, fingerprint, answer) = planned;
-        if (decision is null)
-        {
-            return (null, answer);
-        }
-
         var append = Prepare(decision, context, operation, fingerprint, answer, json);
         if (decision.Outcome == DecisionOutcome.Changed)
         {
