@@ -29,7 +29,7 @@ internal sealed partial class EndpointDelivery : IAsyncDisposable
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ErrorPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FailingRecheck = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan RetryPollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestRetryPoll = TimeSpan.FromSeconds(1);
 
     private readonly string _endpointId;
     private readonly WebhookStore _store;
@@ -37,6 +37,7 @@ internal sealed partial class EndpointDelivery : IAsyncDisposable
     private readonly WebhookOptions _options;
     private readonly IReadOnlyList<TimeSpan> _schedule;
     private readonly TimeSpan _disableAfter;
+    private readonly TimeSpan _retryPoll;
     private readonly TimeProvider _time;
     private readonly EngineMetrics _metrics;
     private readonly ILogger _logger;
@@ -65,6 +66,8 @@ internal sealed partial class EndpointDelivery : IAsyncDisposable
         _options = options;
         _schedule = options.ParseRetrySchedule();
         _disableAfter = _schedule.Aggregate(TimeSpan.Zero, (sum, wait) => sum + wait);
+        // Due retries are looked for at least as often as the schedule's shortest wait, so none starts late by more.
+        _retryPoll = _schedule.Count == 0 ? LongestRetryPoll : TimeSpan.FromTicks(Math.Min(LongestRetryPoll.Ticks, _schedule.Min().Ticks));
         _time = time;
         _metrics = metrics;
         _logger = logger;
@@ -310,7 +313,7 @@ internal sealed partial class EndpointDelivery : IAsyncDisposable
 
                 if (due.Count == 0)
                 {
-                    await Task.Delay(RetryPollInterval, _time, stop);
+                    await Task.Delay(_retryPoll, _time, stop);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -330,7 +333,7 @@ internal sealed partial class EndpointDelivery : IAsyncDisposable
         var outcome = await _sender.SendAsync(state.Endpoint.Url, Signers(state), delivery.EventId, delivery.Payload, _aborting.Token);
         var retryAfter = delivery.Attempts < _schedule.Count ? Jitter(_schedule[delivery.Attempts]) : (TimeSpan?)null;
         await _store.RecordRetryAsync(delivery, outcome, retryAfter, stop);
-        Count(outcome, delivery.EventId, retryAfter);
+        Count(outcome, delivery.EventId, retryAfter, firstAttempt: false);
         return outcome.Succeeded;
     }
 
@@ -377,18 +380,21 @@ internal sealed partial class EndpointDelivery : IAsyncDisposable
             }
         }
 
-        Count(outcome, eventId, retryAfter);
+        Count(outcome, eventId, retryAfter, firstAttempt: true);
         return outcome.Succeeded;
     }
 
-    private void Count(AttemptOutcome outcome, string eventId, TimeSpan? retryAfter)
+    // Every attempt counts toward the failures in a row; only first attempts open or shut the window of first
+    // attempts in flight, so that after a recovery the oldest waiting event is sent alone, however the retries beside
+    // it fare.
+    private void Count(AttemptOutcome outcome, string eventId, TimeSpan? retryAfter, bool firstAttempt)
     {
         lock (_gate)
         {
             if (outcome.Succeeded)
             {
                 _consecutiveFailures = 0;
-                _allowedInFlight = Math.Min(_options.MaxInFlight, _allowedInFlight * 2);
+                _allowedInFlight = firstAttempt ? Math.Min(_options.MaxInFlight, _allowedInFlight * 2) : _allowedInFlight;
                 _delivered++;
                 _lastDeliveredEventId = eventId;
                 _lastDeliveredAt = outcome.AttemptedAt + outcome.Duration;
@@ -396,7 +402,7 @@ internal sealed partial class EndpointDelivery : IAsyncDisposable
             else
             {
                 _consecutiveFailures++;
-                _allowedInFlight = 1;
+                _allowedInFlight = firstAttempt ? 1 : _allowedInFlight;
             }
         }
 
