@@ -11,27 +11,30 @@ namespace CreditLedger.Hosting;
 /// the ledger (<c>creditledger.webhook.lag</c>, tagged with <c>endpoint</c> and <c>status</c>), deliveries waiting
 /// for a retry (<c>creditledger.webhook.pending</c>) and how far the reports trail the ledger
 /// (<c>creditledger.report.lag</c>). They describe the whole cluster, so every process reports the same values.
-/// A collection reads the database at most once per <see cref="RefreshInterval"/> (two indexed queries) and
-/// reports nothing when the database cannot be read within <see cref="QueryTimeout"/>.
+/// A collection reads the database at most once per refresh interval (two indexed queries) and reports nothing
+/// when the database cannot be read within <see cref="QueryTimeout"/>.
 /// </summary>
 public sealed class BacklogGauges
 {
-    /// <summary>How long one reading is reused: scrapes closer together cost no query.</summary>
-    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
+    /// <summary>How long one reading is reused by default: scrapes closer together cost no query.</summary>
+    public static readonly TimeSpan DefaultRefreshInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a collection waits for the database before it reports nothing.</summary>
     public static readonly TimeSpan QueryTimeout = TimeSpan.FromSeconds(2);
 
     private readonly LedgerDatabase _database;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _refreshInterval;
     private readonly Lock _gate = new();
     private Reading? _last;
 
-    public BacklogGauges(EngineMetrics metrics, LedgerDatabase database, TimeProvider time)
+    public BacklogGauges(EngineMetrics metrics, LedgerDatabase database, TimeProvider time, TimeSpan refreshInterval)
     {
         ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(refreshInterval, TimeSpan.Zero);
         _database = database;
         _time = time;
+        _refreshInterval = refreshInterval;
         metrics.Meter.CreateObservableGauge(
             "creditledger.webhook.lag",
             () => Read() is { } reading ? reading.Endpoints.Select(e => new Measurement<double>(e.LagSeconds, Tag("endpoint", e.EndpointId), Tag("status", e.Status))) : [],
@@ -51,7 +54,7 @@ public sealed class BacklogGauges
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            if (_last is { } last && now - last.ReadAt < RefreshInterval)
+            if (_last is { } last && now - last.ReadAt < _refreshInterval)
             {
                 return last;
             }

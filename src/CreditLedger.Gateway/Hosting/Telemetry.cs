@@ -1,5 +1,6 @@
 using CreditLedger.Gateway.Auth;
 using CreditLedger.Hosting;
+using CreditLedger.Storage;
 using CreditLedger.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
@@ -27,6 +28,9 @@ public static class Telemetry
 
     /// <summary>When true, <c>/metrics</c> needs an admin API key; it is open by default.</summary>
     public const string RequireAdminKeySetting = "CreditLedger:Metrics:RequireAdminKey";
+
+    /// <summary>How long the backlog gauges (webhook and report lag) reuse one reading of the database.</summary>
+    public const string BacklogIntervalSetting = "CreditLedger:Metrics:BacklogInterval";
 
     /// <summary>The scrape path.</summary>
     public const string MetricsPath = "/metrics";
@@ -70,7 +74,14 @@ public static class Telemetry
         services.AddMetrics();
         services.TryAddSingleton<EngineMetrics>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<BacklogGauges>();
+        var backlogInterval = configuration.GetValue(BacklogIntervalSetting, BacklogGauges.DefaultRefreshInterval);
+        if (backlogInterval <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{BacklogIntervalSetting} must be a positive duration, e.g. 00:00:05.");
+        }
+
+        services.AddSingleton(sp => new BacklogGauges(
+            sp.GetRequiredService<EngineMetrics>(), sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<TimeProvider>(), backlogInterval));
 
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName, serviceInstanceId: $"{Environment.MachineName}:{Environment.ProcessId}")

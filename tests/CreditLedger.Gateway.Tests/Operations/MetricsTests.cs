@@ -5,6 +5,7 @@ using System.Text.Json;
 using CreditLedger.Gateway.Tests.Api;
 using CreditLedger.Telemetry;
 using CreditLedger.Testing;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 
@@ -15,7 +16,7 @@ namespace CreditLedger.Gateway.Tests.Operations;
 /// status, and the Orleans and backlog series are there with values that count what the test did.
 /// </summary>
 [Collection(MetricsTestGroup.Name)]
-public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
+public sealed class MetricsTests(MetricsTests.MetricsApi api) : IClassFixture<MetricsTests.MetricsApi>
 {
     private const string ApplyRoute = "/v1/customers/{customerId}/invoices/{invoiceId}/apply-credits";
 
@@ -122,6 +123,13 @@ public sealed class MetricsTests(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public void Host_NoOtlpEndpoint_RecordsNoTraces() =>
         Assert.Null(api.Services.GetService<TracerProvider>());
+
+    /// <summary>The engine with its backlog gauges read afresh every 200 ms, so a new endpoint shows without a long wait.</summary>
+    public sealed class MetricsApi : ApiFixture
+    {
+        // Read while the host's services are registered, so given as a host setting.
+        protected override void ConfigureHost(IWebHostBuilder web) => web.UseSetting("CreditLedger:Metrics:BacklogInterval", "00:00:00.200");
+    }
 
     private static double Sum(IEnumerable<PrometheusSample> samples, string name, params (string Key, string Value)[] labels) =>
         samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value)).Sum(s => s.Value);
