@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CreditLedger.Contracts.Customers;
 using CreditLedger.Domain;
 
@@ -28,5 +29,14 @@ internal static class Commands
         var result = await grain.GrantAsync(command, Api);
         Assert.True(result.Status == CommandStatus.Created, $"{result.Status}: {result.Error}");
         return result.Grant!;
+    }
+
+    /// <summary>Everything the customer shows (balances, grants, history) as one string: equal means the same state.</summary>
+    public static async Task<string> DescribeAsync(this ICustomerCreditGrain grain)
+    {
+        var balances = await grain.GetBalancesAsync(30);
+        var grants = await grain.ListGrantsAsync(null, null, 200);
+        var history = await grain.GetHistoryAsync(null, null, 200);
+        return JsonSerializer.Serialize(new { balances.Version, balances.Balances, grants.Grants, history.Entries });
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using CreditLedger.Contracts.Customers;
 using CreditLedger.Domain;
+using CreditLedger.Grains.Tests;
 using CreditLedger.Hosting;
 using CreditLedger.Hosting.Postgres;
 using CreditLedger.Storage.Ledger;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Xunit.Abstractions;
 
-namespace CreditLedger.Grains.Tests;
+namespace CreditLedger.EndToEnd.Tests.Grains;
 
 /// <summary>
 /// What survives what: a silo restart, PostgreSQL stopping under a command, a customer nobody touches whose
@@ -40,13 +41,13 @@ public sealed class DurabilityTests(ITestOutputHelper output)
             await grain.ApplyAsync("inv_2", Commands.Total(45m), Commands.Api);
             clock.Advance(TimeSpan.FromDays(21));
             await grain.VoidGrantAsync(grant.GrantId, "Too late", Commands.Api);
-            before = await CustomerCreditGrainTests.Describe(grain);
+            before = await grain.DescribeAsync();
         }
 
         await using (var silo = await CustomerSilo.StartAsync(connectionString, serviceId, clock))
         {
             var grain = silo.Customer("acme");
-            Assert.Equal(before, await CustomerCreditGrainTests.Describe(grain));
+            Assert.Equal(before, await grain.DescribeAsync());
             var usd = (await grain.GetBalancesAsync(30)).Balances.Single(b => b.CreditType == "USD");
             Assert.Equal((0m, 45m, 55m), (usd.Available, usd.Pending, usd.Expired));
         }
