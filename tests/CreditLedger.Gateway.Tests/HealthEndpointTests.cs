@@ -5,24 +5,34 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CreditLedger.Gateway.Tests;
 
-/// <summary>The health endpoints of the all-in-one host (gateway + co-hosted silo) against a test database,
-/// hosted in memory with WebApplicationFactory.</summary>
-public sealed class HealthEndpointTests : IAsyncLifetime
+/// <summary>The health endpoints of the all-in-one host (gateway + co-hosted silo), hosted in memory with
+/// WebApplicationFactory on a database it has to migrate itself.</summary>
+[StartEarly(6)]
+public sealed class HealthEndpointTests(HealthEndpointTests.FreshHost host) : IClassFixture<HealthEndpointTests.FreshHost>
 {
-    private string _connectionString = string.Empty;
-    private WebApplicationFactory<Program> _factory = null!;
+    private readonly WebApplicationFactory<Program> _factory = host.Factory;
 
-    public async Task InitializeAsync()
-    {
-        _connectionString = await TestPostgres.CreateDatabaseAsync(nameof(HealthEndpointTests));
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
-            web.UseSetting("ConnectionStrings:Ledger", _connectionString));
-    }
+    private readonly string _connectionString = host.ConnectionString;
 
-    public async Task DisposeAsync()
+    /// <summary>The host on an empty database (not created from the migrated template).</summary>
+    public sealed class FreshHost : IAsyncLifetime
     {
-        await _factory.DisposeAsync();
-        await TestPostgres.DropDatabaseAsync(_connectionString);
+        public string ConnectionString { get; private set; } = string.Empty;
+
+        public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            ConnectionString = await TestPostgres.CreateDatabaseAsync(nameof(HealthEndpointTests));
+            Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+                web.UseSetting("ConnectionStrings:Ledger", ConnectionString));
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Factory.DisposeAsync();
+            await TestPostgres.DropDatabaseAsync(ConnectionString);
+        }
     }
 
     [Fact]

@@ -6,7 +6,8 @@ namespace CreditLedger.Gateway.Tests.Api;
 /// An apply is idempotent by its invoice id: an <c>Idempotency-Key</c> sent with it is kept in its entries' audit
 /// fields, and no idempotency record is written for it.
 /// </summary>
-public sealed class ApplyIdempotencyKeyTests(ApiFixture api) : IClassFixture<ApiFixture>
+[Collection(SharedEngine.Name)]
+public sealed class ApplyIdempotencyKeyTests(ApiFixture api)
 {
     [Fact]
     public async Task Apply_WithIdempotencyKey_KeptInTheEntryAndNoRecordWritten()

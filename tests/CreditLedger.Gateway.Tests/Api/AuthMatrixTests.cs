@@ -7,7 +7,8 @@ namespace CreditLedger.Gateway.Tests.Api;
 /// Every route of the API against every kind of caller: no key and a revoked key get 401 <c>unauthenticated</c>; a
 /// key without the route's scope gets 403 <c>forbidden</c>; the route's scope or admin gets its 2xx answer.
 /// </summary>
-public sealed class AuthMatrixTests(ApiFixture api) : IClassFixture<ApiFixture>
+[Collection(SharedEngine.Name)]
+public sealed class AuthMatrixTests(ApiFixture api)
 {
     private static readonly string[] Callers = ["none", "revoked", "admin", "credits:write", "invoices:write", "read"];
 

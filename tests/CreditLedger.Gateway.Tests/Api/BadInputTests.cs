@@ -8,7 +8,8 @@ namespace CreditLedger.Gateway.Tests.Api;
 /// 4xx problem with its stable code (and the field, for validation errors), never a 500, and the ledger, invoices,
 /// webhook endpoints, idempotency records, customers and keys are unchanged afterwards.
 /// </summary>
-public sealed class BadInputTests(ApiFixture api) : IClassFixture<ApiFixture>
+[Collection(RefusalEngine.Name)]
+public sealed class BadInputTests(ApiFixture api)
 {
     private const string Grants = "/v1/customers/{c}/credit-grants";
     private const string Apply = "/v1/customers/{c}/invoices/inv_bad/apply-credits";

@@ -3,7 +3,8 @@ using System.Net;
 namespace CreditLedger.Gateway.Tests.Api;
 
 /// <summary>Concurrent HTTP traffic on one customer: applies never overdraw, replays are byte-identical, idempotency keys hold.</summary>
-public sealed class ConcurrencyTests(ApiFixture api) : IClassFixture<ApiFixture>
+[Collection(SharedEngine.Name)]
+public sealed class ConcurrencyTests(ApiFixture api)
 {
     [Fact]
     public async Task Apply_200ConcurrentInvoices_NeverExceedAvailable()

@@ -7,7 +7,8 @@ namespace CreditLedger.Gateway.Tests.Api;
 /// Random and mutated bodies sent to every body-taking route: whatever arrives, the answer is a 2xx or a 4xx
 /// problem, never a 5xx, and a 4xx changes nothing.
 /// </summary>
-public sealed class FuzzTests(ApiFixture api) : IClassFixture<ApiFixture>
+[Collection(RefusalEngine.Name)]
+public sealed class FuzzTests(ApiFixture api)
 {
     private static readonly string[] Seeds =
     [

@@ -5,7 +5,8 @@ using System.Text.Json;
 namespace CreditLedger.Gateway.Tests.Api;
 
 /// <summary>The product guide walked through the HTTP API end to end, on a real PostgreSQL: exact amounts, versions and history.</summary>
-public sealed class GuideWalkthroughTests(ApiFixture api) : IClassFixture<ApiFixture>
+[Collection(SharedEngine.Name)]
+public sealed class GuideWalkthroughTests(ApiFixture api)
 {
     [Fact]
     public async Task Guide_GrantApplyPayVoid_BalancesAndHistoryAsDocumented()

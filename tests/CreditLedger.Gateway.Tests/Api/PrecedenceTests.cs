@@ -6,7 +6,8 @@ namespace CreditLedger.Gateway.Tests.Api;
 /// When several checks fail, the documented first one answers (docs/api.md, "When several checks fail"): the
 /// request's shape, the customer, the command's own validation, the idempotency key, then the domain's refusals.
 /// </summary>
-public sealed class PrecedenceTests(ApiFixture api) : IClassFixture<ApiFixture>
+[Collection(SharedEngine.Name)]
+public sealed class PrecedenceTests(ApiFixture api)
 {
     private const string PastExpiry = """{"type":"monetary","amount":"5.00","currency":"USD","reason":"Late","expiresAt":"2020-01-01T00:00:00Z"}""";
 

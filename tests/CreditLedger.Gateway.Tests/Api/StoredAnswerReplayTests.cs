@@ -7,7 +7,8 @@ namespace CreditLedger.Gateway.Tests.Api;
 /// engine wrote them before statuses got explicit numbers: an HTTP status in <c>status_code</c> and the command
 /// status's number (0 ok, 1 created, 9 grant not active) inside the response.
 /// </summary>
-public sealed class StoredAnswerReplayTests(ApiFixture api) : IClassFixture<ApiFixture>
+[Collection(RefusalEngine.Name)]
+public sealed class StoredAnswerReplayTests(ApiFixture api)
 {
     private const string GrantBody = """{"type":"monetary","amount":"50.00","currency":"USD","reason":"Welcome credit","category":"promotional"}""";
     private const string VoidBody = """{"reason":"Issued in error"}""";

@@ -1,9 +1,7 @@
 using CreditLedger.Testing;
 using System.Net;
 using CreditLedger.Gateway.Tests.Api;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace CreditLedger.Gateway.Tests.Operations;
 
@@ -12,7 +10,8 @@ namespace CreditLedger.Gateway.Tests.Operations;
 /// API key, webhook secret or connection-string password ever (nor in the metrics), and each request's id and
 /// customer in the scope of what is logged while it runs.
 /// </summary>
-public sealed class LogTests(LogTests.Fixture api) : IClassFixture<LogTests.Fixture>
+[Collection(ObservedEngine.Name)]
+public sealed class LogTests(ObservedApi api)
 {
     [Fact]
     public async Task Logs_KeysWebhookSecretsAndPassword_NeverWritten()
@@ -42,12 +41,12 @@ public sealed class LogTests(LogTests.Fixture api) : IClassFixture<LogTests.Fixt
         Assert.DoesNotContain(entries, e => e.Mentions(ApiFixture.AdminKey));
         Assert.DoesNotContain(entries, e => e.Mentions(secret));
         Assert.DoesNotContain(entries, e => e.Mentions(secret["whsec_".Length..]));
-        Assert.DoesNotContain(entries, e => e.Mentions(Fixture.Password));
+        Assert.DoesNotContain(entries, e => e.Mentions(ObservedApi.Password));
 
         // Metrics label connection pools; they name the pool, never the password.
         var metrics = await admin.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Contains("db_client_connection_count", metrics, StringComparison.Ordinal);
-        Assert.DoesNotContain(Fixture.Password, metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain(ObservedApi.Password, metrics, StringComparison.Ordinal);
         Assert.DoesNotContain(key, metrics, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, metrics, StringComparison.Ordinal);
     }
@@ -73,21 +72,5 @@ public sealed class LogTests(LogTests.Fixture api) : IClassFixture<LogTests.Fixt
         });
         // One request, one id: everything logged during it shares the request id.
         Assert.Single(executed.Select(e => e.ScopeValue("RequestId")).Distinct());
-    }
-
-    public sealed class Fixture : ApiFixture
-    {
-        /// <summary>A password the server does not ask for (the test server trusts local connections), so it can only leak.</summary>
-        public const string Password = "pw-never-logged-7d41c0a9e2";
-
-        public CapturedLogs Logs { get; } = new();
-
-        protected override string HostConnectionString(string connectionString) =>
-            new NpgsqlConnectionStringBuilder(connectionString) { Password = Password }.ConnectionString;
-
-        protected override void ConfigureHost(IWebHostBuilder web) =>
-            web.ConfigureLogging(logging => logging
-                .AddProvider(Logs)
-                .AddFilter<CapturedLogs>(null, LogLevel.Trace));
     }
 }

@@ -12,7 +12,8 @@ namespace CreditLedger.Gateway.Tests.Operations;
 /// The Orleans dashboard at <c>/dashboard</c> is for admins only: an admin Bearer key, or the HttpOnly, SameSite=Strict
 /// session cookie (Path=/dashboard) that <c>POST /v1/dashboard/session</c> sets for an admin key and for no other.
 /// </summary>
-public sealed class OrleansDashboardTests(ApiFixture api) : IClassFixture<ApiFixture>
+[Collection(SharedEngine.Name)]
+public sealed class OrleansDashboardTests(ApiFixture api)
 {
     private static readonly Uri Dashboard = new("/dashboard", UriKind.Relative);
     private static readonly Uri DashboardPage = new("/dashboard/", UriKind.Relative);

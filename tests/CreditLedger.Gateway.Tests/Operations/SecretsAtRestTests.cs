@@ -20,7 +20,8 @@ namespace CreditLedger.Gateway.Tests.Operations;
 /// rotated secret) shows none of their secrets, and what it does hold cannot be decrypted without the key ring
 /// certificate, which is kept outside the database. Secrets an earlier version stored in clear are encrypted at start.
 /// </summary>
-public sealed class SecretsAtRestTests(ApiFixture api) : IClassFixture<ApiFixture>
+[Collection(SharedEngine.Name)]
+public sealed class SecretsAtRestTests(ApiFixture api)
 {
     private static readonly string[] AllEvents = [];
     private static readonly string[] ReadScope = ["read"];

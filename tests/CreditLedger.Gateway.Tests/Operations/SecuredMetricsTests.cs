@@ -5,7 +5,8 @@ using CreditLedger.Gateway.Tests.Api;
 namespace CreditLedger.Gateway.Tests.Operations;
 
 /// <summary>With <c>CreditLedger:Metrics:RequireAdminKey=true</c>, <c>/metrics</c> answers only admin keys.</summary>
-public sealed class SecuredMetricsTests(SecuredMetricsTests.Fixture api) : IClassFixture<SecuredMetricsTests.Fixture>
+[Collection(ObservedEngine.Name)]
+public sealed class SecuredMetricsTests(ObservedApi api)
 {
     [Fact]
     public async Task Metrics_NoKey_Unauthenticated()
@@ -38,10 +39,5 @@ public sealed class SecuredMetricsTests(SecuredMetricsTests.Fixture api) : IClas
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("creditledger_webhook_pending", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    public sealed class Fixture : ApiFixture
-    {
-        protected override IEnumerable<KeyValuePair<string, string?>> Settings => [new("CreditLedger:Metrics:RequireAdminKey", "true")];
     }
 }

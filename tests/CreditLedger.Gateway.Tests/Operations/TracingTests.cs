@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using CreditLedger.Gateway.Tests.Api;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
 
@@ -12,7 +11,8 @@ namespace CreditLedger.Gateway.Tests.Operations;
 /// Traces: one trace follows a command from the gateway's request through the grain call into PostgreSQL, and the
 /// host records and exports traces only when an OTLP endpoint is configured (here one where nothing listens).
 /// </summary>
-public sealed class TracingTests(TracingTests.Fixture api) : IClassFixture<TracingTests.Fixture>, IDisposable
+[Collection(ObservedEngine.Name)]
+public sealed class TracingTests(ObservedApi api) : IDisposable
 {
     private readonly ConcurrentQueue<Activity> _stopped = new();
     private ActivityListener? _listener;
@@ -57,12 +57,4 @@ public sealed class TracingTests(TracingTests.Fixture api) : IClassFixture<Traci
         Assert.NotNull(api.Services.GetService<TracerProvider>());
 
     public void Dispose() => _listener?.Dispose();
-
-    public sealed class Fixture : ApiFixture
-    {
-        // Read while the host's services are registered, so given as host settings rather than added configuration.
-        protected override void ConfigureHost(IWebHostBuilder web) => web
-            .UseSetting("CreditLedger:Telemetry:OtlpEndpoint", "http://127.0.0.1:9")
-            .UseSetting("CreditLedger:Telemetry:OtlpProtocol", "http/protobuf");
-    }
 }

@@ -9,6 +9,7 @@ namespace CreditLedger.Gateway.Tests.Reports;
 /// Exactly once under contention: with the reporting grain kept off, four aggregators fold the same ledger at
 /// once in small batches, and the report still equals the ledger's sums.
 /// </summary>
+[StartEarly(5)]
 public sealed class ReportAggregationTests(ReportAggregationTests.UnaggregatedApi api) : IClassFixture<ReportAggregationTests.UnaggregatedApi>
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace CreditLedger.Gateway.Tests.Reports;
 /// customers and 3 credit types, every grouping equals the sums computed from <c>ledger_entries</c> with SQL to the
 /// last decimal; filters and CSV are checked against the same numbers.
 /// </summary>
+[StartEarly(3)]
 public sealed class ReportTests(ReportTests.ReportApi api) : IClassFixture<ReportTests.ReportApi>
 {
     [Fact]

@@ -7,7 +7,8 @@ namespace CreditLedger.Gateway.Tests.Webhooks;
 /// With the default settings, an endpoint may only be a public http(s) URL: loopback, private addresses, other
 /// schemes, credentials in the URL and relative URLs are refused with a 400 naming <c>url</c>.
 /// </summary>
-public sealed class WebhookTargetTests(ApiFixture strict) : IClassFixture<ApiFixture>
+[Collection(SharedEngine.Name)]
+public sealed class WebhookTargetTests(ApiFixture strict)
 {
     [Theory]
     [InlineData("http://127.0.0.1:9/hook")]

@@ -14,6 +14,7 @@ namespace CreditLedger.Gateway.Tests.Webhooks;
 /// and recovering, and secret rotation. Disabling after the whole retry window and delivery at
 /// volume beside a dead endpoint take longer: they are in CreditLedger.EndToEnd.Tests (WebhookAtLengthTests).
 /// </summary>
+[StartEarly(4)]
 public sealed class WebhookTests(WebhookApi api) : IClassFixture<WebhookApi>
 {
     [Fact]
