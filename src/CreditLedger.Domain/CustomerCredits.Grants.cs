@@ -3,8 +3,14 @@ namespace CreditLedger.Domain;
 // Grants: granting, voiding and recording expiries.
 public sealed partial class CustomerCredits
 {
-    /// <summary>Plans a grant. Rejects an invalid request or one beyond <see cref="LedgerLimits.MaxGrantsPerCustomer"/>.</summary>
-    /// <exception cref="ArgumentException">The grant id is taken (ids come from the engine's generator, so this is a bug).</exception>
+    /// <summary>
+    /// Plans a grant. Rejects instants that are not valid at the evaluation instant and a grant beyond
+    /// <see cref="LedgerLimits.MaxGrantsPerCustomer"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The amount, reason or priority breaks the rules the edge validates, or the grant id is taken (ids come from the
+    /// engine's generator): a bug in the caller.
+    /// </exception>
     public Decision PlanGrant(GrantRequest request, Provenance provenance, DateTimeOffset asOf)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -13,21 +19,14 @@ public sealed partial class CustomerCredits
         var effectiveAt = request.EffectiveAt ?? at;
         var priority = request.Priority ?? LedgerLimits.DefaultPriority;
 
-        if (Invalid(CheckAmount(request.Amount, request.CreditType, allowZero: false), "amount", at) is { } badAmount)
-        {
-            return badAmount;
-        }
-
-        if (Invalid(CheckReason(request.Reason), "reason", at) is { } badReason)
-        {
-            return badReason;
-        }
-
+        RequireAmount(request.Amount, request.CreditType, allowZero: false, nameof(request));
+        RequireReason(request.Reason, nameof(request));
         if (priority is < LedgerLimits.MinPriority or > LedgerLimits.MaxPriority)
         {
-            return Reject(Rejection.InvalidRequest, $"Must be from {LedgerLimits.MinPriority} to {LedgerLimits.MaxPriority}.", at, "priority");
+            throw new ArgumentOutOfRangeException(nameof(request), priority, $"Priorities are {LedgerLimits.MinPriority} to {LedgerLimits.MaxPriority}, validated before a command is planned.");
         }
 
+        // The instants are checked here: only the customer's clock knows "now".
         if (effectiveAt < at - LedgerLimits.MaxEffectiveAtInPast)
         {
             return Reject(Rejection.InvalidRequest, "Must not be more than 5 minutes in the past.", at, "effectiveAt");
@@ -59,16 +58,13 @@ public sealed partial class CustomerCredits
     /// Plans voiding a grant: its remaining credits are removed now (zero for a depleted grant); pending
     /// applications from it stand. A grant already voided or expired is rejected.
     /// </summary>
+    /// <exception cref="ArgumentException">The reason breaks the rules the edge validates: a bug in the caller.</exception>
     public Decision PlanVoidGrant(string grantId, string reason, Provenance provenance, DateTimeOffset asOf)
     {
         ArgumentNullException.ThrowIfNull(grantId);
         ArgumentNullException.ThrowIfNull(provenance);
+        RequireReason(reason, nameof(reason));
         var at = EvaluationInstant(asOf);
-        if (Invalid(CheckReason(reason), "reason", at) is { } badReason)
-        {
-            return badReason;
-        }
-
         var grant = FindGrant(grantId);
         if (grant is null)
         {

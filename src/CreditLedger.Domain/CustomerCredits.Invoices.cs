@@ -10,6 +10,7 @@ public sealed partial class CustomerCredits
     /// different one is rejected. <paramref name="stored"/> is the invoice as storage knows it, when it is not
     /// pending here.
     /// </summary>
+    /// <exception cref="ArgumentException">The lines break the rules the edge validates (count, distinct types, amounts): a bug in the caller.</exception>
     public Decision PlanApply(string invoiceId, IReadOnlyList<InvoiceRequestLine> lines, Provenance provenance, DateTimeOffset asOf, Invoice? stored = null)
     {
         ArgumentNullException.ThrowIfNull(invoiceId);
@@ -17,22 +18,16 @@ public sealed partial class CustomerCredits
         ArgumentNullException.ThrowIfNull(provenance);
         var at = EvaluationInstant(asOf);
 
-        if (lines.Count == 0 || lines.Count > LedgerLimits.MaxCreditTypesPerInvoice)
+        if (lines.Count == 0 || lines.Count > LedgerLimits.MaxCreditTypesPerInvoice || lines.Select(l => l.CreditType).Distinct().Count() != lines.Count)
         {
-            return Reject(Rejection.InvalidRequest, $"An invoice asks credits for 1 to {LedgerLimits.MaxCreditTypesPerInvoice} credit types.", at, "usage");
-        }
-
-        if (lines.Select(l => l.CreditType).Distinct().Count() != lines.Count)
-        {
-            return Reject(Rejection.InvalidRequest, "Each credit type may appear once per invoice.", at, "usage");
+            throw new ArgumentException(
+                $"An invoice asks credits for 1 to {LedgerLimits.MaxCreditTypesPerInvoice} distinct credit types; its lines are validated before it is planned.",
+                nameof(lines));
         }
 
         foreach (var line in lines)
         {
-            if (Invalid(CheckAmount(line.Requested, line.CreditType, allowZero: true), line.CreditType.Kind == CreditKind.Monetary ? "total" : "usage", at) is { } bad)
-            {
-                return bad;
-            }
+            RequireAmount(line.Requested, line.CreditType, allowZero: true, nameof(lines));
         }
 
         if ((FindPendingInvoice(invoiceId) ?? stored) is { } existing)

@@ -3,30 +3,24 @@ namespace CreditLedger.Domain;
 // The checks every command shares and the planner that builds a decision's entries.
 public sealed partial class CustomerCredits
 {
-    private static string? CheckAmount(decimal amount, CreditType creditType, bool allowZero)
+    // The shape of a command's values (amounts, reasons, priorities, invoice lines) is validated once, at the edge,
+    // with the same rules (AmountText, LedgerLimits). Here it is a precondition: a value that breaks it is a bug in
+    // the caller, thrown back to it, never a rejection recorded or answered as the customer's.
+    private static void RequireAmount(decimal amount, CreditType creditType, bool allowZero, string name)
     {
-        if (amount < 0 || (amount == 0 && !allowZero))
+        if (amount < 0 || (amount == 0 && !allowZero) || amount > LedgerLimits.MaxAmount || decimal.Round(amount, creditType.Scale) != amount)
         {
-            return allowZero ? "Must be zero or more." : "Must be above zero.";
+            throw new ArgumentOutOfRangeException(name, amount, $"Not a valid {creditType.Code} amount{(allowZero ? string.Empty : " above zero")}; amounts are validated before a command is planned.");
         }
-
-        if (amount > LedgerLimits.MaxAmount)
-        {
-            return $"Must be at most {LedgerLimits.MaxAmount:N0}.";
-        }
-
-        return decimal.Round(amount, creditType.Scale) != amount
-            ? $"{creditType.Code} amounts have at most {creditType.Scale} decimal place(s)."
-            : null;
     }
 
-    private static string? CheckReason(string? reason) =>
-        string.IsNullOrWhiteSpace(reason) || reason.Length > LedgerLimits.MaxReasonLength
-            ? $"A reason of 1 to {LedgerLimits.MaxReasonLength} characters is required."
-            : null;
-
-    private Decision? Invalid(string? error, string field, DateTimeOffset at) =>
-        error is null ? null : Reject(Rejection.InvalidRequest, error, at, field);
+    private static void RequireReason(string? reason, string name)
+    {
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > LedgerLimits.MaxReasonLength)
+        {
+            throw new ArgumentException($"A reason of 1 to {LedgerLimits.MaxReasonLength} characters is required; reasons are validated before a command is planned.", name);
+        }
+    }
 
     private Decision Reject(Rejection rejection, string detail, DateTimeOffset at, string? field = null) =>
         new(DecisionOutcome.Rejected, Version, at, [])

@@ -235,24 +235,36 @@ public sealed class CustomerCreditsTests
         Assert.Equal(-10m, Assert.Single(scheduled.Entries).Amount);
         Assert.Equal(Rejection.GrantNotActive, credits.PlanVoidGrant("depleted", "Again", Credits.Api, T).Rejection);
         Assert.Equal(Rejection.GrantNotFound, credits.PlanVoidGrant("nope", "Why", Credits.Api, T).Rejection);
-        Assert.Equal(Rejection.InvalidRequest, credits.PlanVoidGrant("scheduled", " ", Credits.Api, T).Rejection);
+        Assert.Throws<ArgumentException>("reason", () => credits.PlanVoidGrant("scheduled", " ", Credits.Api, T));
     }
 
     [Fact]
-    public void PlanGrant_InvalidTerms_RejectedNamingTheField()
+    public void PlanGrant_InstantsNotValidNow_RejectedNamingTheField()
     {
         var credits = new CustomerCredits();
         GrantRequest Valid() => new("g", Credits.Usd, 10m, "Reason", null, GrantCategory.Paid, null, null);
 
-        Assert.Equal("amount", credits.PlanGrant(Valid() with { Amount = 10.001m }, Credits.Api, T).RejectionField);
-        Assert.Equal("amount", credits.PlanGrant(Valid() with { Amount = 0m }, Credits.Api, T).RejectionField);
-        Assert.Equal("amount", credits.PlanGrant(Valid() with { Amount = LedgerLimits.MaxAmount + 1 }, Credits.Api, T).RejectionField);
         Assert.Equal("expiresAt", credits.PlanGrant(Valid() with { ExpiresAt = T }, Credits.Api, T).RejectionField);
         Assert.Equal("expiresAt", credits.PlanGrant(Valid() with { EffectiveAt = T.AddDays(2), ExpiresAt = T.AddDays(2) }, Credits.Api, T).RejectionField);
         Assert.Equal("effectiveAt", credits.PlanGrant(Valid() with { EffectiveAt = T.AddMinutes(-5).AddTicks(-1) }, Credits.Api, T).RejectionField);
+        Assert.Equal(0, credits.Version);
         Assert.Equal(DecisionOutcome.Changed, credits.PlanGrant(Valid() with { EffectiveAt = T.AddMinutes(-5) }, Credits.Api, T).Outcome);
-        Assert.Equal("priority", credits.PlanGrant(Valid() with { Priority = 101 }, Credits.Api, T).RejectionField);
-        Assert.Equal("reason", credits.PlanGrant(Valid() with { Reason = new string('r', 501) }, Credits.Api, T).RejectionField);
+    }
+
+    [Fact]
+    public void PlanGrant_ValuesTheEdgeValidates_ThrownBackAsTheCallersBug()
+    {
+        var credits = new CustomerCredits();
+        GrantRequest Valid() => new("g", Credits.Usd, 10m, "Reason", null, GrantCategory.Paid, null, null);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => credits.PlanGrant(Valid() with { Amount = 10.001m }, Credits.Api, T));
+        Assert.Throws<ArgumentOutOfRangeException>(() => credits.PlanGrant(Valid() with { Amount = 0m }, Credits.Api, T));
+        Assert.Throws<ArgumentOutOfRangeException>(() => credits.PlanGrant(Valid() with { Amount = LedgerLimits.MaxAmount + 1 }, Credits.Api, T));
+        Assert.Throws<ArgumentOutOfRangeException>(() => credits.PlanGrant(Valid() with { Priority = 101 }, Credits.Api, T));
+        Assert.Throws<ArgumentException>(() => credits.PlanGrant(Valid() with { Reason = new string('r', 501) }, Credits.Api, T));
+        Assert.Throws<ArgumentException>(() => credits.PlanApply("inv", [], Credits.Api, T));
+        Assert.Throws<ArgumentException>(() => credits.PlanApply("inv", [new(Credits.Usd, 1m), new(Credits.Usd, 2m)], Credits.Api, T));
+        Assert.Throws<ArgumentOutOfRangeException>(() => credits.PlanApply("inv", [new(Credits.Usd, 1.001m)], Credits.Api, T));
         Assert.Equal(0, credits.Version);
     }
 

@@ -244,15 +244,15 @@ public sealed class CustomerCreditGrainTests(GrainFixture fixture) : IClassFixtu
             grain.ApplyAsync("inv_1", Commands.Total(4m), Commands.Api),
             grain.ApplyAsync("inv_0", Commands.Total(1m), Commands.Api),
             grain.ApplyAsync("inv_0", Commands.Total(2m), Commands.Api),
-            grain.ApplyAsync("inv_3", Commands.Total(4m), Commands.Api),
-            grain.ApplyAsync("inv_4", Commands.Total(1.001m), Commands.Api));
+            grain.ApplyAsync("inv_3", Commands.Total(4m), Commands.Api));
 
         Assert.Equal(
             [(CommandStatus.Ok, 3L, 4m, false), (CommandStatus.Ok, 4L, 4m, false), (CommandStatus.Ok, 3L, 4m, true), (CommandStatus.Ok, earlier.Version, 1m, true)],
             answers.Take(4).Select(a => (a.Status, a.Version, a.Invoice!.Lines[0].Applied, a.Replayed)));
         Assert.Equal(CommandStatus.InvoiceAlreadyApplied, answers[4].Status);
         Assert.Equal((CommandStatus.Ok, 5L, 1m, 3m), (answers[5].Status, answers[5].Version, answers[5].Invoice!.Lines[0].Applied, answers[5].Invoice!.Lines[0].Due));
-        Assert.Equal(CommandStatus.InvalidRequest, answers[6].Status);
+        // A value the edge refuses is the caller's bug here: thrown back to it alone, nothing planned or written.
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => grain.ApplyAsync("inv_4", Commands.Total(1.001m), Commands.Api));
         Assert.Equal(["2 inv_0", "3 inv_1", "4 inv_2", "5 inv_3"], await fixture.StringsAsync(
             "SELECT seq || ' ' || invoice_id FROM ledger_entries WHERE customer_id = $1 AND kind = 'applied' ORDER BY seq", customerId));
         await CustomerSilo.DeactivateAsync(grain);

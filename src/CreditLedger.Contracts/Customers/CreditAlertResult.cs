@@ -1,7 +1,7 @@
 namespace CreditLedger.Contracts.Customers;
 
 /// <summary>The answer to setting a low-balance threshold.</summary>
-/// <param name="Status">Ok, InvalidRequest or CustomerNotFound.</param>
+/// <param name="Status">Ok or CustomerNotFound (the threshold is validated before the call).</param>
 /// <param name="Version">The customer's current version (a threshold writes no ledger entry).</param>
 /// <param name="CreditType">The credit type.</param>
 /// <param name="Threshold">The threshold now in force.</param>

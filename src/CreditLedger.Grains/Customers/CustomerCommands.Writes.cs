@@ -104,9 +104,10 @@ internal sealed partial class CustomerCommands
             return new CreditAlertResult(CommandStatus.CustomerNotFound, _credits.Version, type.Code, null, CustomerNotFound());
         }
 
+        // Validated at the edge with the same rule; here a bad value is the caller's bug.
         if (CustomerCredits.ThresholdError(type, threshold) is { } thresholdError)
         {
-            return new CreditAlertResult(CommandStatus.InvalidRequest, _credits.Version, type.Code, null, new CommandError(thresholdError, "threshold"));
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, thresholdError);
         }
 
         await ReadAsync(async () =>
