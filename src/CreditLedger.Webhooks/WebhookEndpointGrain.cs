@@ -42,6 +42,50 @@ public sealed class WebhookEndpointGrain(
     }
 
     /// <inheritdoc />
+    public async Task<WebhookEndpointView> CreateAsync(string url, string description, IReadOnlyList<string> events)
+    {
+        var secret = WebhookSecrets.New();
+        await StopAsync();
+        try
+        {
+            return WebhookEndpointViews.From(await store.CreateEndpointAsync(this.GetPrimaryKeyString(), url, description, events, secret), secret);
+        }
+        finally
+        {
+            Start();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<WebhookEndpointView?> DeleteAsync()
+    {
+        var endpoint = await store.FindEndpointAsync(this.GetPrimaryKeyString());
+        if (endpoint is null || !await store.DeleteEndpointAsync(endpoint.EndpointId))
+        {
+            return null;
+        }
+
+        await StopAsync();
+        this.DeactivateOnIdle();
+        return WebhookEndpointViews.From(endpoint, secret: null);
+    }
+
+    /// <inheritdoc />
+    public async Task<WebhookEndpointView?> RotateSecretAsync(TimeSpan overlap)
+    {
+        var secret = WebhookSecrets.New();
+        await StopAsync();
+        try
+        {
+            return await store.RotateSecretAsync(this.GetPrimaryKeyString(), secret, overlap) is { } endpoint ? WebhookEndpointViews.From(endpoint, secret) : null;
+        }
+        finally
+        {
+            Start();
+        }
+    }
+
+    /// <inheritdoc />
     public async Task RefreshAsync()
     {
         await StopAsync();

@@ -12,8 +12,8 @@ namespace CreditLedger.Gateway.Api;
 
 /// <summary>
 /// <c>/v1/webhook-endpoints</c> (admin only): subscribe a URL to events, list, read, delete, enable (with an optional
-/// replay), rotate its signing secret, and see the deliveries that needed a retry. Changes the delivery worker must
-/// see go through the endpoint's grain, which restarts it.
+/// replay), rotate its signing secret, and see the deliveries that needed a retry. Every change goes through the
+/// endpoint's grain, which stops its delivery worker, makes the change and starts a new one; reads go to the store.
 /// </summary>
 public static class WebhookEndpointEndpoints
 {
@@ -78,7 +78,7 @@ public static class WebhookEndpointEndpoints
     }
 
     private static async Task<Results<JsonHttpResult<WebhookEndpointResponse>, JsonHttpResult<Problem>>> CreateAsync(
-        HttpRequest request, WebhookStore store, IGrainFactory grains, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, IGrainFactory grains, IOptions<WebhookOptions> options)
     {
         var (document, problem) = await RequestBody.ReadAsync(request);
         if (problem is not null)
@@ -141,12 +141,9 @@ public static class WebhookEndpointEndpoints
                 return fields.Problem();
             }
 
-            var secret = WebhookSecrets.New();
-            var endpoint = await store.CreateEndpointAsync(WebhookSecrets.NewEndpointId(), target!.ToString(), note, events, secret, cancellationToken);
-
-            // Delivery starts now rather than at the next keeper round.
-            await grains.GetGrain<IWebhookEndpointGrain>(endpoint.EndpointId).EnsureRunningAsync();
-            return TypedResults.Json(Response(endpoint, secret), GatewayJsonContext.Default.WebhookEndpointResponse, statusCode: StatusCodes.Status201Created);
+            // The endpoint's grain creates it and starts its delivery at once.
+            var endpoint = await grains.GetGrain<IWebhookEndpointGrain>(WebhookSecrets.NewEndpointId()).CreateAsync(target!.ToString(), note, events);
+            return TypedResults.Json(Response(endpoint), GatewayJsonContext.Default.WebhookEndpointResponse, statusCode: StatusCodes.Status201Created);
         }
     }
 
@@ -164,7 +161,7 @@ public static class WebhookEndpointEndpoints
         }
 
         var page = await store.ListEndpointsAsync(after, limit + 1, cancellationToken);
-        var items = page.Take(limit).Select(e => Response(e, null)).ToList();
+        var items = page.Take(limit).Select(e => Response(WebhookEndpointViews.From(e, secret: null))).ToList();
         var next = page.Count > limit ? Cursor.Encode(CursorKind, items[^1].Id) : null;
         return TypedResults.Json(new PageResponse<WebhookEndpointResponse>(items, next), GatewayJsonContext.Default.PageResponseWebhookEndpointResponse);
     }
@@ -180,26 +177,20 @@ public static class WebhookEndpointEndpoints
         var endpoint = await store.FindEndpointAsync(endpointId, cancellationToken);
         return endpoint is null
             ? NotFound(endpointId)
-            : TypedResults.Json(Response(endpoint, null), GatewayJsonContext.Default.WebhookEndpointResponse);
+            : TypedResults.Json(Response(WebhookEndpointViews.From(endpoint, secret: null)), GatewayJsonContext.Default.WebhookEndpointResponse);
     }
 
     private static async Task<Results<JsonHttpResult<WebhookEndpointResponse>, JsonHttpResult<Problem>>> DeleteAsync(
-        string endpointId, WebhookStore store, IGrainFactory grains, CancellationToken cancellationToken)
+        string endpointId, IGrainFactory grains)
     {
         if (ApiRequest.CheckId("endpointId", endpointId) is { } badId)
         {
             return badId;
         }
 
-        var endpoint = await store.FindEndpointAsync(endpointId, cancellationToken);
-        if (endpoint is null || !await store.DeleteEndpointAsync(endpointId, cancellationToken))
-        {
-            return NotFound(endpointId);
-        }
-
-        // The worker sees the endpoint is gone and ends.
-        await grains.GetGrain<IWebhookEndpointGrain>(endpointId).RefreshAsync();
-        return TypedResults.Json(Response(endpoint, null), GatewayJsonContext.Default.WebhookEndpointResponse);
+        return await grains.GetGrain<IWebhookEndpointGrain>(endpointId).DeleteAsync() is { } endpoint
+            ? TypedResults.Json(Response(endpoint), GatewayJsonContext.Default.WebhookEndpointResponse)
+            : NotFound(endpointId);
     }
 
     private static async Task<Results<JsonHttpResult<WebhookEndpointResponse>, JsonHttpResult<Problem>>> EnableAsync(
@@ -232,27 +223,23 @@ public static class WebhookEndpointEndpoints
             }
 
             var endpoint = await store.FindEndpointAsync(endpointId, cancellationToken);
-            return endpoint is null ? NotFound(endpointId) : TypedResults.Json(Response(endpoint, null), GatewayJsonContext.Default.WebhookEndpointResponse);
+            return endpoint is null
+                ? NotFound(endpointId)
+                : TypedResults.Json(Response(WebhookEndpointViews.From(endpoint, secret: null)), GatewayJsonContext.Default.WebhookEndpointResponse);
         }
     }
 
     private static async Task<Results<JsonHttpResult<WebhookEndpointResponse>, JsonHttpResult<Problem>>> RotateSecretAsync(
-        string endpointId, WebhookStore store, IGrainFactory grains, CancellationToken cancellationToken)
+        string endpointId, IGrainFactory grains)
     {
         if (ApiRequest.CheckId("endpointId", endpointId) is { } badId)
         {
             return badId;
         }
 
-        var secret = WebhookSecrets.New();
-        var endpoint = await store.RotateSecretAsync(endpointId, secret, WebhookOptions.PreviousSecretLifetime, cancellationToken);
-        if (endpoint is null)
-        {
-            return NotFound(endpointId);
-        }
-
-        await grains.GetGrain<IWebhookEndpointGrain>(endpointId).RefreshAsync();
-        return TypedResults.Json(Response(endpoint, secret), GatewayJsonContext.Default.WebhookEndpointResponse);
+        return await grains.GetGrain<IWebhookEndpointGrain>(endpointId).RotateSecretAsync(WebhookOptions.PreviousSecretLifetime) is { } endpoint
+            ? TypedResults.Json(Response(endpoint), GatewayJsonContext.Default.WebhookEndpointResponse)
+            : NotFound(endpointId);
     }
 
     private static async Task<Results<JsonHttpResult<PageResponse<DeliveryResponse>>, JsonHttpResult<Problem>>> DeliveriesAsync(
@@ -295,18 +282,18 @@ public static class WebhookEndpointEndpoints
     private static JsonHttpResult<Problem> NotFound(string endpointId) =>
         Problems.Create("webhook_endpoint_not_found", $"No webhook endpoint has the id {endpointId}.");
 
-    private static WebhookEndpointResponse Response(WebhookEndpointRecord endpoint, string? secret) => new(
+    private static WebhookEndpointResponse Response(WebhookEndpointView endpoint) => new(
         endpoint.EndpointId,
         endpoint.Url,
         endpoint.Events,
         endpoint.Description,
         endpoint.Status,
         endpoint.CreatedAt,
-        endpoint.Status == EndpointStatus.Disabled ? endpoint.DisabledAt : null,
-        endpoint.Status == EndpointStatus.Healthy ? null : endpoint.FailingSince,
+        endpoint.DisabledAt,
+        endpoint.FailingSince,
         endpoint.LastDeliveredEventId,
         endpoint.LastDeliveredAt,
         endpoint.EventsDelivered,
         endpoint.PreviousSecretExpiresAt,
-        secret);
+        endpoint.Secret);
 }
