@@ -221,10 +221,25 @@ internal sealed class GatewayProcess : IAsyncDisposable
         return File.Exists(path) ? path : throw new InvalidOperationException($"{assembly} is not built at {path}.");
     }
 
+    /// <summary>A loopback port that nothing holds now, chosen below the system's ephemeral port range.</summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        // A port the system hands out for port 0 lies in its ephemeral range, which outgoing connections draw from too:
+        // between closing it here and the process binding it, any connection of the machine could take it. Ports below
+        // that range (Linux: 32768-60999) are only ever taken by something binding them on purpose.
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_768);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException) when (attempt < 100)
+            {
+                // Taken: another one.
+            }
+        }
     }
 }
