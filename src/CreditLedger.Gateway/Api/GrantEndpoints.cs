@@ -101,10 +101,9 @@ public static class GrantEndpoints
         var expiresAt = fields.Timestamp("expiresAt");
         var effectiveAt = fields.Timestamp("effectiveAt");
         var priority = fields.WholeNumber("priority", LedgerLimits.MinPriority, LedgerLimits.MaxPriority);
-        // Absent (or refused, with the error recorded): paid.
+        // Absent, or refused with the error recorded: paid.
         _ = WireNames.TryParseCategory(
-            fields.OneOf("category", required: false, WireNames.Of(GrantCategory.Paid), WireNames.Of(GrantCategory.Promotional)) ?? WireNames.Of(GrantCategory.Paid),
-            out var category);
+            fields.OneOf("category", required: false, WireNames.Of(GrantCategory.Paid), WireNames.Of(GrantCategory.Promotional)), out var category);
         if (expiresAt is { } expires && effectiveAt is { } effective && expires <= effective)
         {
             fields.Error("expiresAt", "Must be later than effectiveAt.");
