@@ -29,8 +29,17 @@ public sealed record CreditSchedule(
     int? Periods,
     decimal? RolloverMax)
 {
+    /// <summary>When the schedule was created: schedules whose periods start at the same instant are granted in creation order.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
     /// <summary>When the schedule was cancelled, if it was.</summary>
     public DateTimeOffset? CancelledAt { get; init; }
+
+    /// <summary>Why the schedule was cancelled, if it was.</summary>
+    public string? CancelReason { get; init; }
+
+    /// <summary>The reason of the grants that roll a period's credits over.</summary>
+    public string RolloverReason => $"Rollover: {Reason}";
 
     /// <summary>The id of period <paramref name="period"/>'s grant.</summary>
     public string PeriodGrantId(long period) => $"{ScheduleId}:p{period}";
@@ -86,11 +95,10 @@ public sealed record CreditSchedule(
         RolloverMax is { } max && period >= 1 && IsGranted(period) ? max : null;
 
     /// <summary>
-    /// <c>cancelled</c> once cancelled; <c>completed</c> when every period was granted and the last has ended;
-    /// otherwise <c>active</c>.
+    /// Cancelled once cancelled; completed when every period was granted and the last has ended; otherwise active.
     /// </summary>
-    public string StatusAt(DateTimeOffset at) =>
-        CancelledAt is not null ? "cancelled"
-        : Periods is { } periods && at >= PeriodEnd(periods - 1) ? "completed"
-        : "active";
+    public ScheduleStatus StatusAt(DateTimeOffset at) =>
+        CancelledAt is not null ? ScheduleStatus.Cancelled
+        : Periods is { } periods && at >= PeriodEnd(periods - 1) ? ScheduleStatus.Completed
+        : ScheduleStatus.Active;
 }

@@ -4,8 +4,8 @@ namespace CreditLedger.Domain;
 public sealed partial class CustomerCredits
 {
     /// <summary>
-    /// Folds a committed decision in: its entries, and its invoice (kept while pending, dropped once paid or
-    /// voided). Only for <see cref="DecisionOutcome.Changed"/> decisions planned on this state at its version.
+    /// Folds a committed decision in: its entries, its schedule, and its invoice (kept while pending, dropped once
+    /// paid or voided). Only for <see cref="DecisionOutcome.Changed"/> decisions planned on this state at its version.
     /// </summary>
     /// <exception cref="InvalidOperationException">The decision was planned on another version, or is not a change.</exception>
     public void Commit(Decision decision)
@@ -19,6 +19,11 @@ public sealed partial class CustomerCredits
         foreach (var entry in decision.Entries)
         {
             Replay(entry);
+        }
+
+        if (decision.Schedule is { } schedule && decision.ScheduleWrite != ScheduleWrite.None)
+        {
+            _schedules[schedule.ScheduleId] = schedule;
         }
 
         if (decision.Invoice is { } invoice && decision.InvoiceWrite != InvoiceWrite.None)
@@ -45,6 +50,11 @@ public sealed partial class CustomerCredits
         }
 
         Fold(entry, _grants);
+        if (entry.Grant is { IsPeriodGrant: true, Period: { } period } terms)
+        {
+            _periodsRecorded[terms.ScheduleId!] = Math.Max(PeriodsRecorded(terms.ScheduleId!), period + 1);
+        }
+
         Version = entry.Version;
         LastOccurredAt = LastOccurredAt is { } last && last > entry.OccurredAt ? last : entry.OccurredAt;
     }

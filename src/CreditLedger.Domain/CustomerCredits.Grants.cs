@@ -48,7 +48,7 @@ public sealed partial class CustomerCredits
         }
 
         var plan = new Planner(this, at, provenance);
-        plan.RecordDueExpiries();
+        plan.RecordDue();
         var terms = new GrantTerms(request.GrantId, request.CreditType, request.Amount, priority, request.Category, effectiveAt, request.ExpiresAt);
         plan.Append(EntryKind.Granted, terms.GrantId, terms.CreditType, terms.Amount, invoiceId: null, reason: request.Reason, terms: terms);
         return plan.Finish(grantId: terms.GrantId);
@@ -65,7 +65,11 @@ public sealed partial class CustomerCredits
         ArgumentNullException.ThrowIfNull(provenance);
         RequireReason(reason, nameof(reason));
         var at = EvaluationInstant(asOf);
-        var grant = FindGrant(grantId);
+
+        // A schedule's period grant is found as soon as its period has started, whether or not it is recorded yet.
+        var plan = new Planner(this, at, provenance);
+        plan.RecordDue();
+        var grant = plan.TryGrant(grantId);
         if (grant is null)
         {
             return Reject(Rejection.GrantNotFound, $"The customer has no grant {grantId}.", at);
@@ -76,18 +80,19 @@ public sealed partial class CustomerCredits
             return Reject(Rejection.GrantNotActive, $"Grant {grantId} is {grant.StatusAt(at).ToString().ToLowerInvariant()}; only a grant that has not expired or been voided can be voided.", at);
         }
 
-        var plan = new Planner(this, at, provenance);
-        plan.RecordDueExpiries();
-        plan.Append(EntryKind.Voided, grantId, grant.CreditType, -plan.Grant(grantId).Remaining, invoiceId: null, reason: reason);
+        plan.Append(EntryKind.Voided, grantId, grant.CreditType, -grant.Remaining, invoiceId: null, reason: reason);
         return plan.Finish(grantId: grantId);
     }
 
-    /// <summary>Plans recording every expiry due at <paramref name="asOf"/> (what the expiry reminder does). It may write nothing.</summary>
+    /// <summary>
+    /// Plans recording every expiry and schedule period due at <paramref name="asOf"/> (what the reminder does). It
+    /// may write nothing.
+    /// </summary>
     public Decision PlanExpiries(Provenance provenance, DateTimeOffset asOf)
     {
         ArgumentNullException.ThrowIfNull(provenance);
         var plan = new Planner(this, EvaluationInstant(asOf), provenance);
-        plan.RecordDueExpiries();
+        plan.RecordDue();
         return plan.Finish();
     }
 }

@@ -43,7 +43,7 @@ public sealed partial class CustomerCredits
         }
 
         var plan = new Planner(this, at, provenance);
-        plan.RecordDueExpiries();
+        plan.RecordDue();
         var applications = new List<CreditApplication>();
         var applied = new List<InvoiceLine>(lines.Count);
         foreach (var line in lines)
@@ -85,7 +85,7 @@ public sealed partial class CustomerCredits
 
         var invoice = FindPendingInvoice(invoiceId) ?? stored!;
         var plan = new Planner(this, at, provenance);
-        plan.RecordDueExpiries();
+        plan.RecordDue();
         foreach (var application in invoice.Applications)
         {
             plan.Append(EntryKind.Paid, application.GrantId, application.CreditType, 0, invoiceId, consumed: application.Amount);
@@ -111,7 +111,7 @@ public sealed partial class CustomerCredits
 
         var invoice = FindPendingInvoice(invoiceId) ?? stored!;
         var plan = new Planner(this, at, provenance);
-        plan.RecordDueExpiries();
+        plan.RecordDue();
         foreach (var application in invoice.Applications)
         {
             plan.Append(EntryKind.Reinstated, application.GrantId, application.CreditType, application.Amount, invoiceId);

@@ -40,6 +40,12 @@ public sealed partial class CustomerCredits
         private readonly Provenance _provenance;
         private readonly Dictionary<string, Grant> _touched = new(StringComparer.Ordinal);
         private readonly List<LedgerEntry> _entries = [];
+        private readonly Dictionary<string, long> _periodsRecorded = new(StringComparer.Ordinal);
+        private readonly Dictionary<CreditType, decimal> _availableBeforeInstant = [];
+        private CreditSchedule? _added;
+        private List<CreditSchedule>? _schedulesInOrder;
+        private DateTimeOffset? _latest;
+        private DateTimeOffset? _instant;
 
         public Planner(CustomerCredits origin, DateTimeOffset at, Provenance provenance)
         {
@@ -47,6 +53,7 @@ public sealed partial class CustomerCredits
             At = at;
             _provenance = provenance;
             Version = origin.Version;
+            _latest = origin.LastOccurredAt;
         }
 
         public DateTimeOffset At { get; }
@@ -63,28 +70,146 @@ public sealed partial class CustomerCredits
                 .Select(g => g.GrantId)
                 .ToList();
 
-        // Expiries due at the command's instant come first, each dated at its grant's expiresAt, in time order.
-        public void RecordDueExpiries()
-        {
-            if (!AllGrants().Any(IsDue))
-            {
-                return;
-            }
+        /// <summary>A schedule the command creates: its periods are recorded like those of the customer's schedules.</summary>
+        public void AddSchedule(CreditSchedule schedule) => _added = schedule;
 
-            var due = AllGrants()
-                .Where(IsDue)
-                .OrderBy(g => g.Terms.ExpiresAt)
-                .ThenBy(g => g, DrawdownOrder.Instance)
-                .Select(g => g.GrantId)
-                .ToList();
-            foreach (var grantId in due)
+        /// <summary>
+        /// Records everything the engine does on its own by the command's instant, before the command's own entries:
+        /// instant by instant in time order, the expiries due (each dated at its grant's <c>expiresAt</c>), then at a
+        /// schedule's period start the rollover of the ending period's grant and the new period's grant (dated at the
+        /// start). Entries are never dated before the customer's latest one. Low and depleted balances are judged once
+        /// per instant, on the state after all of it, so a boundary alone never reports a depletion.
+        /// </summary>
+        public void RecordDue()
+        {
+            _schedulesInOrder = _added is null ? [.. _origin.Schedules] : [.. _origin.Schedules, _added];
+            while (NextDueInstant() is { } instant)
             {
-                var grant = Grant(grantId);
-                Append(EntryKind.Expired, grantId, grant.CreditType, -grant.Remaining, invoiceId: null, engine: true, occurredAt: grant.Terms.ExpiresAt);
+                BeginInstant(instant);
+                var expiring = AllGrants()
+                    .Where(g => IsDue(g) && g.Terms.ExpiresAt == instant)
+                    .Order(DrawdownOrder.Instance)
+                    .Select(g => g.GrantId)
+                    .ToList();
+                foreach (var grantId in expiring)
+                {
+                    var grant = Grant(grantId);
+                    Append(EntryKind.Expired, grantId, grant.CreditType, -grant.Remaining, invoiceId: null, engine: true, occurredAt: instant);
+                }
+
+                foreach (var schedule in SchedulesInOrder())
+                {
+                    var period = PeriodsRecorded(schedule.ScheduleId);
+                    if (NextPeriodStart(schedule, period) == instant)
+                    {
+                        RecordPeriod(schedule, period, instant);
+                    }
+                }
+
+                EndInstant();
             }
         }
 
         private bool IsDue(Grant grant) => !grant.IsVoided && grant.Remaining > 0 && grant.HasExpiredAt(At);
+
+        private DateTimeOffset? NextDueInstant()
+        {
+            DateTimeOffset? next = null;
+            foreach (var grant in AllGrants())
+            {
+                if (IsDue(grant) && (next is null || grant.Terms.ExpiresAt < next))
+                {
+                    next = grant.Terms.ExpiresAt;
+                }
+            }
+
+            foreach (var schedule in SchedulesInOrder())
+            {
+                if (NextPeriodStart(schedule, PeriodsRecorded(schedule.ScheduleId)) is { } start && start <= At && (next is null || start < next))
+                {
+                    next = start;
+                }
+            }
+
+            return next;
+        }
+
+        // At a period's start: the rollover of the ending period's own grant (what expired of it just now, up to the
+        // cap; never from a voided grant), then the period's grant, both expiring when the period ends.
+        private void RecordPeriod(CreditSchedule schedule, long period, DateTimeOffset start)
+        {
+            var end = schedule.PeriodEnd(period);
+            if (schedule.RolloverCapInto(period) is { } cap
+                && TryGrant(schedule.PeriodGrantId(period - 1)) is { IsVoided: false, Expired: > 0 } ending)
+            {
+                var carried = Math.Min(ending.Expired, cap);
+                var rollover = new GrantTerms(schedule.RolloverGrantId(period), schedule.CreditType, carried, schedule.Priority, schedule.Category, start, end)
+                {
+                    ScheduleId = schedule.ScheduleId,
+                    Period = period,
+                    RolloverOf = ending.GrantId,
+                };
+                Append(EntryKind.Granted, rollover.GrantId, rollover.CreditType, carried, invoiceId: null, reason: schedule.RolloverReason, terms: rollover, engine: true, occurredAt: start);
+            }
+
+            var terms = new GrantTerms(schedule.PeriodGrantId(period), schedule.CreditType, schedule.Amount, schedule.Priority, schedule.Category, start, end)
+            {
+                ScheduleId = schedule.ScheduleId,
+                Period = period,
+            };
+            Append(EntryKind.Granted, terms.GrantId, terms.CreditType, terms.Amount, invoiceId: null, reason: schedule.Reason, terms: terms, engine: true, occurredAt: start);
+            _periodsRecorded[schedule.ScheduleId] = period + 1;
+        }
+
+        private long PeriodsRecorded(string scheduleId) =>
+            _periodsRecorded.TryGetValue(scheduleId, out var periods) ? periods : _origin.PeriodsRecorded(scheduleId);
+
+        private List<CreditSchedule> SchedulesInOrder() => _schedulesInOrder ??= _added is null ? [.. _origin.Schedules] : [.. _origin.Schedules, _added];
+
+        public Grant? TryGrant(string grantId) =>
+            _touched.TryGetValue(grantId, out var grant) ? grant : _origin._grants.GetValueOrDefault(grantId);
+
+        private void BeginInstant(DateTimeOffset instant)
+        {
+            _instant = instant;
+            _availableBeforeInstant.Clear();
+        }
+
+        // The events of one instant, on the last entry of each credit type it touched: low and depleted as the
+        // balance went from just before the instant to just after it.
+        private void EndInstant()
+        {
+            foreach (var (creditType, before) in _availableBeforeInstant)
+            {
+                var last = _entries.FindLastIndex(e => e.CreditType == creditType);
+                var entry = _entries[last];
+                _entries[last] = entry with
+                {
+                    Events = entry.Events | Crossings(creditType, before, entry.AvailableAfter, out var crossed),
+                    Threshold = crossed,
+                };
+            }
+
+            _instant = null;
+        }
+
+        private EntryEvents Crossings(CreditType creditType, decimal before, decimal after, out decimal? crossed)
+        {
+            var events = EntryEvents.None;
+            crossed = null;
+            if (before > 0 && after == 0)
+            {
+                events |= EntryEvents.BalanceDepleted;
+            }
+
+            if (_origin._lowBalanceThresholds.TryGetValue(creditType, out var threshold) && before >= threshold && after < threshold)
+            {
+                events |= EntryEvents.BalanceLow;
+                crossed = threshold;
+            }
+
+            return events;
+        }
 
         public void Append(
             EntryKind kind,
@@ -98,16 +223,25 @@ public sealed partial class CustomerCredits
             bool engine = false,
             DateTimeOffset? occurredAt = null)
         {
+            // An entry the engine records at an instant of its own (an expiry, a period's grant) is judged at that
+            // instant; it is dated there too, unless that is before the latest entry, so entries stay in time order.
             var at = occurredAt ?? At;
+            var stamp = _latest is { } latest && latest > at ? latest : at;
+            _latest = stamp;
 
             // While due expiries are recorded, a grant expiring at the entry's instant still counts as available
             // until its own entry is written, so that simultaneous expiries step available down one by one.
             var catchingUp = occurredAt is not null;
             var before = Available(creditType, at, catchingUp);
+            if (_instant is not null)
+            {
+                _availableBeforeInstant.TryAdd(creditType, before);
+            }
+
             var provenance = engine
                 ? _provenance with { Actor = Provenance.EngineActor, IdempotencyKey = null }
                 : _provenance;
-            var entry = new LedgerEntry(Version + 1, kind, grantId, creditType, amount, consumed, 0, invoiceId, reason, provenance, at, terms);
+            var entry = new LedgerEntry(Version + 1, kind, grantId, creditType, amount, consumed, 0, invoiceId, reason, provenance, stamp, terms);
 
             if (kind == EntryKind.Granted)
             {
@@ -136,28 +270,29 @@ public sealed partial class CustomerCredits
             }
 
             var events = CreditEventType.Of(kind) is null ? EntryEvents.None : EntryEvents.Own;
-            if (before > 0 && after == 0)
-            {
-                events |= EntryEvents.BalanceDepleted;
-            }
-
             decimal? crossed = null;
-            if (_origin._lowBalanceThresholds.TryGetValue(creditType, out var threshold) && before >= threshold && after < threshold)
+            if (_instant is null)
             {
-                events |= EntryEvents.BalanceLow;
-                crossed = threshold;
+                events |= Crossings(creditType, before, after, out crossed);
             }
 
             entry = entry with { AvailableAfter = after, PendingAfter = pending, Events = events, Threshold = crossed };
             _entries.Add(entry);
         }
 
-        public Decision Finish(string? grantId = null, Invoice? invoice = null, InvoiceWrite invoiceWrite = InvoiceWrite.None) =>
+        public Decision Finish(
+            string? grantId = null,
+            Invoice? invoice = null,
+            InvoiceWrite invoiceWrite = InvoiceWrite.None,
+            CreditSchedule? schedule = null,
+            ScheduleWrite scheduleWrite = ScheduleWrite.None) =>
             new(DecisionOutcome.Changed, _origin.Version, At, _entries)
             {
                 Grant = grantId is null ? null : Grant(grantId),
                 Invoice = invoice,
                 InvoiceWrite = invoiceWrite,
+                Schedule = schedule,
+                ScheduleWrite = scheduleWrite,
             };
 
         private IEnumerable<Grant> AllGrants()

@@ -36,11 +36,21 @@ public sealed partial class CustomerCredits
 
     /// <summary>Rebuilds the state a snapshot describes; later entries are then folded in with <see cref="Replay"/>.</summary>
     /// <exception cref="LedgerInvariantException">A grant breaks conservation, or two grants share an id.</exception>
-    public static CustomerCredits Restore(long version, DateTimeOffset? lastOccurredAt, IEnumerable<Grant> grants)
+    /// <param name="version">The version the snapshot describes.</param>
+    /// <param name="lastOccurredAt">When its latest entry occurred.</param>
+    /// <param name="grants">Its grants.</param>
+    /// <param name="periodsRecorded">How many periods of each schedule are in the ledger by that version.</param>
+    public static CustomerCredits Restore(
+        long version, DateTimeOffset? lastOccurredAt, IEnumerable<Grant> grants, IReadOnlyDictionary<string, long>? periodsRecorded = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(version);
         ArgumentNullException.ThrowIfNull(grants);
         var credits = new CustomerCredits { Version = version, LastOccurredAt = lastOccurredAt };
+        foreach (var (scheduleId, periods) in periodsRecorded ?? new Dictionary<string, long>())
+        {
+            credits._periodsRecorded[scheduleId] = periods;
+        }
+
         foreach (var grant in grants)
         {
             if (grant.CreatedVersion > version || !credits._grants.TryAdd(grant.GrantId, grant))
@@ -103,10 +113,11 @@ public sealed partial class CustomerCredits
     /// when null) and, when <paramref name="status"/> is given, in that status at <paramref name="at"/>; with the
     /// version to ask for the next page before, or null on the last page.
     /// </summary>
+    /// <remarks>Grants a read at <paramref name="at"/> sees (<see cref="SeenAt"/>) are listed, those of schedule periods started by then included.</remarks>
     public (IReadOnlyList<Grant> Page, long? NextBefore) GrantPage(GrantStatus? status, long? beforeVersion, int limit, DateTimeOffset at)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var page = _grants.Values
+        var page = SeenAt(at)._grants.Values
             .Where(g => g.CreatedVersion < (beforeVersion ?? long.MaxValue) && (status is null || g.StatusAt(at) == status))
             .OrderByDescending(g => g.CreatedVersion)
             .Take(limit + 1)
@@ -126,20 +137,20 @@ public sealed partial class CustomerCredits
 
     /// <summary>Available of <paramref name="creditType"/> at <paramref name="instant"/>: the remaining credits of grants usable then.</summary>
     public decimal AvailableAt(CreditType creditType, DateTimeOffset instant) =>
-        _grants.Values.Where(g => g.CreditType == creditType && g.IsUsableAt(instant)).Sum(g => g.Remaining);
+        SeenAt(instant)._grants.Values.Where(g => g.CreditType == creditType && g.IsUsableAt(instant)).Sum(g => g.Remaining);
 
     /// <summary>
     /// The balances of every credit type the customer has grants in, at <paramref name="instant"/>, ordered by
     /// credit type code. "Expiring soon" counts available credits whose grant expires at or before
-    /// <paramref name="instant"/> + <paramref name="expiringWithinDays"/> x 24 h. Credits of grants past their
-    /// expiry count as expired even before the expiry entry is written.
+    /// <paramref name="instant"/> + <paramref name="expiringWithinDays"/> x 24 h. Expiries and schedule periods due
+    /// by <paramref name="instant"/> count even before their entries are written (<see cref="SeenAt"/>).
     /// </summary>
     public IReadOnlyList<CreditBalance> BalancesAt(DateTimeOffset instant, int expiringWithinDays)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(expiringWithinDays, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(expiringWithinDays, LedgerLimits.MaxExpiringWithinDays);
         var horizon = instant.AddDays(expiringWithinDays);
-        return _grants.Values
+        return SeenAt(instant)._grants.Values
             .GroupBy(g => g.CreditType)
             .OrderBy(group => group.Key.Code, StringComparer.Ordinal)
             .Select(group =>
@@ -172,11 +183,29 @@ public sealed partial class CustomerCredits
     }
 
     /// <summary>
-    /// The next instant an expiry entry falls due: the earliest <c>expiresAt</c> of a grant with credits
-    /// remaining. <see langword="null"/> when nothing is left to expire.
+    /// The next instant the engine records something on its own: the earliest <c>expiresAt</c> of a grant with
+    /// credits remaining, or the start of a schedule's next period still to be recorded (which may have passed).
+    /// <see langword="null"/> when nothing is left to expire or grant.
     /// </summary>
-    public DateTimeOffset? NextExpiry() =>
-        _grants.Values
-            .Where(g => !g.IsVoided && g.Remaining > 0 && g.Terms.ExpiresAt is not null)
-            .Min(g => g.Terms.ExpiresAt);
+    public DateTimeOffset? NextDueAt()
+    {
+        DateTimeOffset? next = null;
+        foreach (var grant in _grants.Values)
+        {
+            if (!grant.IsVoided && grant.Remaining > 0 && grant.Terms.ExpiresAt is { } expiresAt && (next is null || expiresAt < next))
+            {
+                next = expiresAt;
+            }
+        }
+
+        foreach (var schedule in _schedules.Values)
+        {
+            if (NextPeriodStart(schedule, PeriodsRecorded(schedule.ScheduleId)) is { } start && (next is null || start < next))
+            {
+                next = start;
+            }
+        }
+
+        return next;
+    }
 }

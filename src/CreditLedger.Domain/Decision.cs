@@ -56,6 +56,12 @@ public sealed class Decision
     /// <summary>How the stored invoice changes.</summary>
     public InvoiceWrite InvoiceWrite { get; internal init; }
 
-    /// <summary>Whether the command writes anything (entries or an invoice).</summary>
-    public bool HasWrites => Entries.Count > 0 || InvoiceWrite != InvoiceWrite.None;
+    /// <summary>The credit schedule the command is about, as it will be after the commit.</summary>
+    public CreditSchedule? Schedule { get; internal init; }
+
+    /// <summary>How the stored schedule changes.</summary>
+    public ScheduleWrite ScheduleWrite { get; internal init; }
+
+    /// <summary>Whether the command writes anything (entries, an invoice or a schedule).</summary>
+    public bool HasWrites => Entries.Count > 0 || InvoiceWrite != InvoiceWrite.None || ScheduleWrite != ScheduleWrite.None;
 }

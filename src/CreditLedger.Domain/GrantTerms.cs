@@ -2,7 +2,7 @@ namespace CreditLedger.Domain;
 
 /// <summary>
 /// What a grant was created with; never changes afterwards. The grant is usable in the half-open interval
-/// [<see cref="EffectiveAt"/>, <see cref="ExpiresAt"/>); without an expiry it never expires.
+/// [<see cref="EffectiveAt"/>, <see cref="ExpiresAt"/>); without an expiry it never expires. The grants a schedule makes also name the schedule and period.
 /// </summary>
 /// <param name="GrantId">The grant's id, unique within its customer.</param>
 /// <param name="CreditType">The currency or unit its credits are in.</param>
@@ -18,4 +18,17 @@ public sealed record GrantTerms(
     int Priority,
     GrantCategory Category,
     DateTimeOffset EffectiveAt,
-    DateTimeOffset? ExpiresAt);
+    DateTimeOffset? ExpiresAt)
+{
+    /// <summary>The schedule that made the grant, if a schedule did.</summary>
+    public string? ScheduleId { get; init; }
+
+    /// <summary>The schedule's period the grant belongs to (a rollover grant: the period it rolls into).</summary>
+    public long? Period { get; init; }
+
+    /// <summary>For a rollover grant, the ended period grant whose credits it carries on.</summary>
+    public string? RolloverOf { get; init; }
+
+    /// <summary>Whether a schedule made the grant for its period (not a rollover).</summary>
+    public bool IsPeriodGrant => ScheduleId is not null && RolloverOf is null;
+}

@@ -18,6 +18,15 @@ public static class LedgerLimits
     /// <summary>The most grants one customer can hold over its life: 10,000.</summary>
     public const int MaxGrantsPerCustomer = 10_000;
 
+    /// <summary>The most credit schedules one customer can have that have not ended (active): 100.</summary>
+    public const int MaxActiveSchedulesPerCustomer = 100;
+
+    /// <summary>The most periods a credit schedule can have: 10,000.</summary>
+    public const int MaxSchedulePeriods = 10_000;
+
+    /// <summary>How far in the past a schedule's <c>startsAt</c> may be: 5 minutes, as for a grant's <c>effectiveAt</c>.</summary>
+    public static readonly TimeSpan MaxStartsAtInPast = TimeSpan.FromMinutes(5);
+
     /// <summary>The most unpaid (pending) invoices one customer can have at once: 10,000.</summary>
     public const int MaxPendingInvoicesPerCustomer = 10_000;
 

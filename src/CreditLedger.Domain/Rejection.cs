@@ -31,4 +31,13 @@ public enum Rejection
 
     /// <summary>The customer has <see cref="LedgerLimits.MaxPendingInvoicesPerCustomer"/> unpaid invoices already.</summary>
     PendingInvoiceLimitReached = 11,
+
+    /// <summary>No credit schedule with that id belongs to the customer.</summary>
+    ScheduleNotFound = 12,
+
+    /// <summary>Cancelling a schedule that is already cancelled or completed.</summary>
+    ScheduleNotActive = 13,
+
+    /// <summary>The customer has <see cref="LedgerLimits.MaxActiveSchedulesPerCustomer"/> active schedules already.</summary>
+    ScheduleLimitReached = 14,
 }

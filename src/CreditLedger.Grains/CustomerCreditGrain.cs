@@ -192,7 +192,7 @@ public sealed partial class CustomerCreditGrain : Grain, ICustomerCreditGrain, I
             _reminderDueAt = null;
         }
 
-        var next = credits.NextExpiry();
+        var next = credits.NextDueAt();
         try
         {
             if (next is { } due && due != _reminderDueAt)

@@ -47,8 +47,8 @@ public sealed class CreditScheduleTests
         Assert.Null(schedule.NextPeriodAt(schedule.PeriodStart(2)));
         Assert.Null(schedule.RolloverCapInto(3));
         Assert.Equal(500m, schedule.RolloverCapInto(2));
-        Assert.Equal("active", schedule.StatusAt(end.AddTicks(-1)));
-        Assert.Equal("completed", schedule.StatusAt(end));
+        Assert.Equal(ScheduleStatus.Active, schedule.StatusAt(end.AddTicks(-1)));
+        Assert.Equal(ScheduleStatus.Completed, schedule.StatusAt(end));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class CreditScheduleTests
         Assert.Null(schedule.NextPeriodAt(schedule.PeriodStart(2)));
         Assert.Equal(500m, schedule.RolloverCapInto(2));
         Assert.Null(schedule.RolloverCapInto(3));
-        Assert.Equal("cancelled", schedule.StatusAt(schedule.PeriodStart(2)));
+        Assert.Equal(ScheduleStatus.Cancelled, schedule.StatusAt(schedule.PeriodStart(2)));
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class CreditScheduleTests
             if (count is not null || schedule.CancelledAt is not null)
             {
                 Assert.Null(schedule.RolloverCapInto(granted.Count == 0 ? 0 : granted[^1] + 1));
-                Assert.Equal(count is not null && schedule.CancelledAt is null && instant >= schedule.PeriodEnd(count.Value - 1) ? "completed" : schedule.CancelledAt is null ? "active" : "cancelled", schedule.StatusAt(instant));
+                Assert.Equal(count is not null && schedule.CancelledAt is null && instant >= schedule.PeriodEnd(count.Value - 1) ? ScheduleStatus.Completed : schedule.CancelledAt is null ? ScheduleStatus.Active : ScheduleStatus.Cancelled, schedule.StatusAt(instant));
             }
         });
     }

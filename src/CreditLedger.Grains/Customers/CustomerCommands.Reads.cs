@@ -83,7 +83,7 @@ internal sealed partial class CustomerCommands
     public async Task<ActivationInfo> GetActivationInfoAsync()
     {
         await _pipeline.SettledAsync();
-        return new ActivationInfo(_loadedSnapshotVersion, _entriesReplayed, _credits.Version, _credits.NextExpiry());
+        return new ActivationInfo(_loadedSnapshotVersion, _entriesReplayed, _credits.Version, _credits.NextDueAt());
     }
 
     private BalancesResult Balances(int expiringWithinDays)
