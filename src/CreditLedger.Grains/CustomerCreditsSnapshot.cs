@@ -23,6 +23,9 @@ public sealed class CustomerCreditsSnapshot
     /// <summary>Every grant at <see cref="Version"/>.</summary>
     public List<GrantSnapshot> Grants { get; set; } = [];
 
+    /// <summary>How many periods of each credit schedule are in the ledger by <see cref="Version"/> (absent in snapshots written before schedules: none then).</summary>
+    public Dictionary<string, long> PeriodsRecorded { get; set; } = [];
+
     /// <summary>Describes <paramref name="credits"/> at its version.</summary>
     public static CustomerCreditsSnapshot Of(CustomerCredits credits) => new()
     {
@@ -30,14 +33,26 @@ public sealed class CustomerCreditsSnapshot
         LastOccurredAt = credits.LastOccurredAt,
         Grants = credits.Grants.Select(g => new GrantSnapshot(
             g.GrantId, g.CreditType.Code, g.Terms.Amount, g.Terms.Priority, g.Terms.Category, g.Terms.EffectiveAt, g.Terms.ExpiresAt,
-            g.CreatedVersion, g.CreatedAt, g.Remaining, g.Pending, g.Consumed, g.Expired, g.Voided, g.IsVoided)).ToList(),
+            g.CreatedVersion, g.CreatedAt, g.Remaining, g.Pending, g.Consumed, g.Expired, g.Voided, g.IsVoided)
+        {
+            ScheduleId = g.Terms.ScheduleId,
+            Period = g.Terms.Period,
+            RolloverOf = g.Terms.RolloverOf,
+        }).ToList(),
+        PeriodsRecorded = credits.PeriodsRecordedBySchedule.ToDictionary(StringComparer.Ordinal),
     };
 
     /// <summary>Rebuilds the state the snapshot describes.</summary>
     public CustomerCredits Restore() =>
         CustomerCredits.Restore(Version, LastOccurredAt, Grants.Select(g => Grant.Restore(
-            new GrantTerms(g.GrantId, CreditType.Parse(g.CreditType), g.Amount, g.Priority, g.Category, g.EffectiveAt, g.ExpiresAt),
-            g.CreatedVersion, g.CreatedAt, g.Remaining, g.Pending, g.Consumed, g.Expired, g.Voided, g.IsVoided)));
+            new GrantTerms(g.GrantId, CreditType.Parse(g.CreditType), g.Amount, g.Priority, g.Category, g.EffectiveAt, g.ExpiresAt)
+            {
+                ScheduleId = g.ScheduleId,
+                Period = g.Period,
+                RolloverOf = g.RolloverOf,
+            },
+            g.CreatedVersion, g.CreatedAt, g.Remaining, g.Pending, g.Consumed, g.Expired, g.Voided, g.IsVoided)),
+            PeriodsRecorded);
 }
 
 /// <summary>One grant in a <see cref="CustomerCreditsSnapshot"/>.</summary>
@@ -71,4 +86,14 @@ public sealed record GrantSnapshot(
     decimal Consumed,
     decimal Expired,
     decimal Voided,
-    bool IsVoided);
+    bool IsVoided)
+{
+    /// <summary>The schedule that made the grant, if one did.</summary>
+    public string? ScheduleId { get; init; }
+
+    /// <summary>The schedule period the grant belongs to.</summary>
+    public long? Period { get; init; }
+
+    /// <summary>For a rollover grant, the period grant it carries on.</summary>
+    public string? RolloverOf { get; init; }
+}

@@ -61,6 +61,9 @@ public sealed class ContractStyleTests
             ["GrantNotActive"] = 9,
             ["GrantLimitReached"] = 10,
             ["PendingInvoiceLimitReached"] = 11,
+            ["ScheduleNotFound"] = 12,
+            ["ScheduleNotActive"] = 13,
+            ["ScheduleLimitReached"] = 14,
         };
 
         Assert.Equal(pinned, Enum.GetValues<CommandStatus>().ToDictionary(s => s.ToString(), s => (int)s));

@@ -168,6 +168,37 @@ public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : 
     }
 
     // A grant, an apply of part of it (with its idempotency record) and the invoice's payment, as the grain plans them.
+    [Fact]
+    public async Task ScheduleGrants_ReadBackWithScheduleAndPeriodAndRolloverSource_ReplayToTheSamePeriods()
+    {
+        await using var writer = new BatchingLedgerWriter(database.DataSource);
+        var id = CustomerId.Parse("schedule-entries");
+        var credits = new CustomerCredits();
+        var create = credits.PlanCreateSchedule(
+            new ScheduleRequest("sch_rt", CreditType.Unit("api_calls"), 100m, "Allowance", null, GrantCategory.Paid, ScheduleInterval.Of(TimeSpan.FromHours(1)), At, null, 40m),
+            new Provenance("key:test", "api", null, null),
+            At);
+        credits.Commit(create);
+        var boundaries = credits.PlanExpiries(Provenance.Reminder, At.AddHours(2));
+        credits.Commit(boundaries);
+        Assert.Equal(AppendOutcome.Committed, await writer.AppendAsync(new LedgerAppend(id, create.Entries, InvoiceWrite.None, null, null)));
+        Assert.Equal(AppendOutcome.Committed, await writer.AppendAsync(new LedgerAppend(id, boundaries.Entries, InvoiceWrite.None, null, null)));
+
+        var read = new List<LedgerEntry>();
+        await foreach (var entry in new LedgerQueries(database.DataSource).ReadEntriesAsync(id, 0))
+        {
+            read.Add(entry);
+        }
+
+        Assert.Equal(
+            create.Entries.Concat(boundaries.Entries).Select(e => (e.Kind, e.GrantId, e.Grant?.ScheduleId, e.Grant?.Period, e.Grant?.RolloverOf)),
+            read.Select(e => (e.Kind, e.GrantId, e.Grant?.ScheduleId, e.Grant?.Period, e.Grant?.RolloverOf)));
+        Assert.Contains(read, e => e.Grant is { RolloverOf: "sch_rt:p0", Period: 1 });
+        var replayed = new CustomerCredits();
+        read.ForEach(replayed.Replay);
+        Assert.Equal(3, replayed.PeriodsRecorded("sch_rt"));
+    }
+
     private static LedgerAppend[] Lifecycle(string customer)
     {
         var credits = new CustomerCredits();

@@ -55,4 +55,13 @@ public enum CommandStatus
 
     /// <summary>The customer has the most unpaid invoices it may.</summary>
     PendingInvoiceLimitReached = 11,
+
+    /// <summary>No credit schedule with that id belongs to the customer.</summary>
+    ScheduleNotFound = 12,
+
+    /// <summary>Cancelling a credit schedule that is already cancelled or completed.</summary>
+    ScheduleNotActive = 13,
+
+    /// <summary>The customer has the most active credit schedules it may.</summary>
+    ScheduleLimitReached = 14,
 }

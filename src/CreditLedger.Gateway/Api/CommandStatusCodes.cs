@@ -30,6 +30,9 @@ public static class CommandStatusCodes
         CommandStatus.GrantNotActive => "grant_not_active",
         CommandStatus.GrantLimitReached => "grant_limit_reached",
         CommandStatus.PendingInvoiceLimitReached => "pending_invoice_limit_reached",
+        CommandStatus.ScheduleNotFound => "schedule_not_found",
+        CommandStatus.ScheduleNotActive => "schedule_not_active",
+        CommandStatus.ScheduleLimitReached => "schedule_limit_reached",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "No error code for this command status."),
     };
 }

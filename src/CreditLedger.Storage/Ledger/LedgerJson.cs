@@ -7,14 +7,19 @@ namespace CreditLedger.Storage.Ledger;
 
 /// <summary>
 /// The JSON the ledger stores beside its columns: an entry's extra data (a new grant's terms, a paid entry's
-/// consumed amount, the threshold a low-balance event crossed) and an invoice's lines and applications. Amounts are JSON numbers written exactly.
+/// consumed amount, the threshold a low-balance event crossed, a schedule grant's schedule, period and rollover source) and an invoice's lines and applications. Amounts are JSON numbers written exactly.
 /// </summary>
 internal static class LedgerJson
 {
     public static string EntryData(LedgerEntry entry) => entry.Kind switch
     {
         EntryKind.Granted when entry.Grant is { } terms => JsonSerializer.Serialize(
-            new GrantData(terms.Priority, CategoryName(terms.Category), terms.EffectiveAt.ToUniversalTime(), terms.ExpiresAt?.ToUniversalTime(), null, entry.Threshold),
+            new GrantData(terms.Priority, CategoryName(terms.Category), terms.EffectiveAt.ToUniversalTime(), terms.ExpiresAt?.ToUniversalTime(), null, entry.Threshold)
+            {
+                ScheduleId = terms.ScheduleId,
+                Period = terms.Period,
+                RolloverOf = terms.RolloverOf,
+            },
             LedgerJsonContext.Default.GrantData),
         EntryKind.Paid => JsonSerializer.Serialize(new GrantData(null, null, null, null, entry.Consumed, entry.Threshold), LedgerJsonContext.Default.GrantData),
         _ when entry.Threshold is { } threshold => JsonSerializer.Serialize(new GrantData(null, null, null, null, null, threshold), LedgerJsonContext.Default.GrantData),
@@ -38,7 +43,12 @@ internal static class LedgerJson
                 data.Priority ?? throw new InvalidDataException($"Granted entry of {grantId} has no priority."),
                 data.Category == "promotional" ? GrantCategory.Promotional : GrantCategory.Paid,
                 data.EffectiveAt ?? throw new InvalidDataException($"Granted entry of {grantId} has no effectiveAt."),
-                data.ExpiresAt);
+                data.ExpiresAt)
+            {
+                ScheduleId = data.ScheduleId,
+                Period = data.Period,
+                RolloverOf = data.RolloverOf,
+            };
             return (terms, 0);
         }
 
@@ -79,7 +89,17 @@ internal sealed record GrantData(
     [property: JsonPropertyName("effectiveAt")] DateTimeOffset? EffectiveAt,
     [property: JsonPropertyName("expiresAt")] DateTimeOffset? ExpiresAt,
     [property: JsonPropertyName("consumed")] decimal? Consumed,
-    [property: JsonPropertyName("threshold")] decimal? Threshold);
+    [property: JsonPropertyName("threshold")] decimal? Threshold)
+{
+    [JsonPropertyName("scheduleId")]
+    public string? ScheduleId { get; init; }
+
+    [JsonPropertyName("period")]
+    public long? Period { get; init; }
+
+    [JsonPropertyName("rolloverOf")]
+    public string? RolloverOf { get; init; }
+}
 
 internal sealed record LineData(
     [property: JsonPropertyName("creditType")] string CreditType,

@@ -35,6 +35,9 @@ public sealed class CommandStatusCodesTests
     [InlineData(CommandStatus.GrantNotActive, 409, "grant_not_active")]
     [InlineData(CommandStatus.GrantLimitReached, 409, "grant_limit_reached")]
     [InlineData(CommandStatus.PendingInvoiceLimitReached, 409, "pending_invoice_limit_reached")]
+    [InlineData(CommandStatus.ScheduleNotFound, 404, "schedule_not_found")]
+    [InlineData(CommandStatus.ScheduleNotActive, 409, "schedule_not_active")]
+    [InlineData(CommandStatus.ScheduleLimitReached, 409, "schedule_limit_reached")]
     public void CommandStatus_MapsToItsDocumentedAnswer(CommandStatus status, int http, string? code)
     {
         Assert.Equal((http, code), (CommandStatusCodes.HttpStatus(status), CommandStatusCodes.ErrorCode(status)));
