@@ -82,7 +82,6 @@ public sealed partial class CustomerCredits
         /// </summary>
         public void RecordDue()
         {
-            _schedulesInOrder = _added is null ? [.. _origin.Schedules] : [.. _origin.Schedules, _added];
             while (NextDueInstant() is { } instant)
             {
                 BeginInstant(instant);
@@ -123,16 +122,20 @@ public sealed partial class CustomerCredits
                 }
             }
 
-            foreach (var schedule in SchedulesInOrder())
+            // Every command asks this: finding the next start needs no order, so the schedules are only ordered when
+            // one is due.
+            foreach (var schedule in _origin._schedules.Values)
             {
-                if (NextPeriodStart(schedule, PeriodsRecorded(schedule.ScheduleId)) is { } start && start <= At && (next is null || start < next))
-                {
-                    next = start;
-                }
+                next = EarlierStart(next, schedule);
             }
 
-            return next;
+            return _added is null ? next : EarlierStart(next, _added);
         }
+
+        private DateTimeOffset? EarlierStart(DateTimeOffset? next, CreditSchedule schedule) =>
+            NextPeriodStart(schedule, PeriodsRecorded(schedule.ScheduleId)) is { } start && start <= At && (next is null || start < next)
+                ? start
+                : next;
 
         // At a period's start: the rollover of the ending period's own grant (what expired of it just now, up to the
         // cap; never from a voided grant), then the period's grant, both expiring when the period ends.

@@ -28,12 +28,4 @@ public sealed class CustomerCreditsSnapshotTests
         Assert.Equal("sch_snap:p0", restored.FindGrant("sch_snap:r1")!.Terms.RolloverOf);
         Assert.Empty(restored.PlanExpiries(Provenance.Reminder, At.AddHours(1)).Entries);
     }
-
-    [Fact]
-    public void SnapshotWrittenBeforeSchedules_ReadsWithNoPeriodsRecorded()
-    {
-        var restored = JsonSerializer.Deserialize<CustomerCreditsSnapshot>("""{"Format":1,"Version":0,"Grants":[]}""")!.Restore();
-
-        Assert.Empty(restored.PeriodsRecordedBySchedule);
-    }
 }
