@@ -167,7 +167,6 @@ public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : 
         Assert.Equal(29L, await database.ScalarAsync<long>("SELECT count(*) FROM idempotency_records WHERE customer_id LIKE 'taken-%'"));
     }
 
-    // A grant, an apply of part of it (with its idempotency record) and the invoice's payment, as the grain plans them.
     [Fact]
     public async Task ScheduleGrants_ReadBackWithScheduleAndPeriodAndRolloverSource_ReplayToTheSamePeriods()
     {
@@ -199,6 +198,50 @@ public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : 
         Assert.Equal(3, replayed.PeriodsRecorded("sch_rt"));
     }
 
+    [Fact]
+    public async Task Schedules_WrittenWithTheirCommands_ReadBackAsPlanned_AndAStaleCancelWritesNothing()
+    {
+        await using var writer = new BatchingLedgerWriter(database.DataSource);
+        var id = CustomerId.Parse("schedule-rows");
+        var provenance = new Provenance("key:test", "api", null, null);
+        var credits = new CustomerCredits();
+        var create = credits.PlanCreateSchedule(
+            new ScheduleRequest("sch_rows", CreditType.Currency("USD"), 12.5m, "Monthly allowance", 20, GrantCategory.Promotional, ScheduleInterval.Month, At, 12, 5m),
+            provenance,
+            At.AddSeconds(30));
+        credits.Commit(create);
+        var future = credits.PlanCreateSchedule(
+            new ScheduleRequest("sch_later", CreditType.Unit("api_calls"), 1000m, "Hourly", null, GrantCategory.Paid, ScheduleInterval.Of(TimeSpan.FromMinutes(90)), At.AddMonths(3), null, null),
+            provenance,
+            At.AddMinutes(1));
+        credits.Commit(future);
+        var cancel = credits.PlanCancelSchedule("sch_rows", "Plan changed", provenance, At.AddMonths(1));
+        credits.Commit(cancel);
+        var staleCancel = new CustomerCredits();
+        staleCancel.TrackSchedule(create.Schedule!);
+        var stale = staleCancel.PlanCancelSchedule("sch_rows", "Twice", provenance, At.AddMonths(2));
+
+        Assert.Equal(AppendOutcome.Committed, await writer.AppendAsync(Append(id, create)));
+        Assert.Equal(AppendOutcome.Committed, await writer.AppendAsync(Append(id, future)));
+        Assert.Equal(AppendOutcome.Committed, await writer.AppendAsync(Append(id, cancel)));
+        // Its entries' versions are taken, and its cancel finds the schedule cancelled: nothing of it stands.
+        Assert.Equal(AppendOutcome.VersionConflict, await writer.AppendAsync(Append(id, stale) with { Entries = [] }));
+
+        var read = (await new LedgerQueries(database.DataSource).ReadSchedulesAsync(id)).OrderBy(s => s.CreatedAt).ToList();
+        Assert.Equal([cancel.Schedule!, future.Schedule!], read);
+        Assert.Equal("Plan changed", read[0].CancelReason);
+        Assert.Equal(ScheduleInterval.Month, read[0].Every);
+        Assert.Equal(ScheduleInterval.Of(TimeSpan.FromMinutes(90)), read[1].Every);
+        // Period 0 at creation; at the cancel's boundary, period 1 and the rollover into it.
+        Assert.Equal(
+            ["sch_rows:p0", "sch_rows:p1", "sch_rows:r1"],
+            await database.DataSource.StringsAsync("SELECT grant_id FROM ledger_entries WHERE customer_id = 'schedule-rows' AND kind = 'granted' ORDER BY grant_id"));
+    }
+
+    private static LedgerAppend Append(CustomerId id, Decision decision) =>
+        new(id, decision.Entries, decision.InvoiceWrite, decision.Invoice, null, decision.ScheduleWrite, decision.Schedule);
+
+    // A grant, an apply of part of it (with its idempotency record) and the invoice's payment, as the grain plans them.
     private static LedgerAppend[] Lifecycle(string customer)
     {
         var credits = new CustomerCredits();

@@ -90,7 +90,7 @@ internal sealed partial class CustomerCommands
     }
 
     /// <summary>
-    /// What <paramref name="decision"/> appends: its entries (which carry their events) and invoice change when it
+    /// What <paramref name="decision"/> appends: its entries (which carry their events), invoice and schedule change when it
     /// changes the state, and the answer to remember under the caller's idempotency key; null when there is nothing
     /// to write (invalid requests are answered without remembering anything).
     /// </summary>
@@ -121,7 +121,9 @@ internal sealed partial class CustomerCommands
             changes ? decision.Entries : [],
             changes ? decision.InvoiceWrite : InvoiceWrite.None,
             decision.Invoice,
-            record);
+            record,
+            changes ? decision.ScheduleWrite : ScheduleWrite.None,
+            decision.Schedule);
     }
 
     // Appends a change that answers nobody (the reminder's expiries), and folds it in once it is durable.

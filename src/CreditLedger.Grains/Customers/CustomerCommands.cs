@@ -10,7 +10,7 @@ namespace CreditLedger.Grains.Customers;
 
 /// <summary>
 /// One customer's commands and reads over its credits held in memory, with no dependency on the actor runtime: it
-/// loads the state (snapshot + later entries + unpaid invoices + alert thresholds), asks the domain to plan each
+/// loads the state (snapshot + credit schedules + later entries + unpaid invoices + alert thresholds), asks the domain to plan each
 /// command, makes the planned entries durable through its <see cref="CommandPipeline"/>, and only then answers.
 /// The activation hosting it (<see cref="ICustomerActivation"/>) keeps snapshots and the expiry reminder. When a
 /// write fails, its outcome is unknown, or another writer changed the ledger first, memory is discarded, the
@@ -70,6 +70,13 @@ internal sealed partial class CustomerCommands : ICommandPipelineHost
 
         var credits = trusted ? saved.Restore() : new CustomerCredits();
         _loadedSnapshotVersion = credits.Version;
+
+        // Schedules first: the entries replayed after the snapshot may be their periods' grants.
+        foreach (var schedule in await _queries.ReadSchedulesAsync(_customerId, cancellationToken))
+        {
+            credits.TrackSchedule(schedule);
+        }
+
         long replayed = 0;
         await foreach (var entry in _queries.ReadEntriesAsync(_customerId, credits.Version, cancellationToken))
         {

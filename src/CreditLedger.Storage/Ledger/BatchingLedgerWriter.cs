@@ -179,7 +179,7 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
             try
             {
                 await commands.ExecuteNonQueryAsync();
-                held = statements.InvoiceUpdatesHeld;
+                held = statements.UpdatesHeld;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {
@@ -226,7 +226,7 @@ public sealed class BatchingLedgerWriter : ILedgerWriter, IAsyncDisposable
             try
             {
                 await commands.ExecuteNonQueryAsync();
-                outcomes[i] = statements.InvoiceUpdatesHeld ? AppendOutcome.Committed : AppendOutcome.VersionConflict;
+                outcomes[i] = statements.UpdatesHeld ? AppendOutcome.Committed : AppendOutcome.VersionConflict;
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {

@@ -6,7 +6,7 @@ namespace CreditLedger.Storage.Ledger;
 
 /// <summary>
 /// The ledger's SQL, the only place it is written: the appends of a group commit (or of one caller, when a group
-/// is written again caller by caller) in at most four statements, one per table and kind of write, sent in one
+/// is written again caller by caller) in at most six statements, one per table and kind of write, sent in one
 /// round trip. Each statement's SQL text is the same whatever the number of rows (they travel as arrays), so
 /// PostgreSQL plans it once per connection. Entries carry their events in their own row: nothing else is written
 /// for them. A unique violation fails the whole statement, so a group that meets one is rolled back and written
@@ -39,11 +39,27 @@ internal sealed class GroupCommitStatements
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::jsonb[], $6::bigint[])
         """;
 
+    private const string InsertSchedules = """
+        INSERT INTO credit_schedules (customer_id, schedule_id, credit_type, amount, reason, priority, category, every, starts_at,
+                                      periods, rollover_max, created_at)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::text[], $6::integer[], $7::text[], $8::text[],
+                             $9::timestamptz[], $10::integer[], $11::numeric[], $12::timestamptz[])
+        """;
+
+    private const string CancelSchedules = """
+        UPDATE credit_schedules AS s SET cancelled_at = u.t, cancel_reason = u.r
+        FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS u(c, i, t, r)
+        WHERE s.customer_id = u.c AND s.schedule_id = u.i AND s.cancelled_at IS NULL
+        """;
+
     private readonly List<(string CustomerId, LedgerEntry Entry)> _entries = [];
+    private readonly List<(string CustomerId, CreditSchedule Schedule)> _scheduleInserts = [];
+    private readonly List<(string CustomerId, CreditSchedule Schedule)> _scheduleCancels = [];
     private readonly List<(string CustomerId, Invoice Invoice)> _invoiceInserts = [];
     private readonly List<(string CustomerId, Invoice Invoice, long Version, DateTimeOffset At)> _invoiceUpdates = [];
     private readonly List<(string CustomerId, IdempotencyRecord Record)> _idempotency = [];
     private NpgsqlBatchCommand? _update;
+    private NpgsqlBatchCommand? _cancel;
 
     /// <summary>Gathers the rows of <paramref name="appends"/>.</summary>
     public GroupCommitStatements(IEnumerable<LedgerAppend> appends)
@@ -63,6 +79,15 @@ internal sealed class GroupCommitStatements
                 _invoiceUpdates.Add((customerId, updated, version, at));
             }
 
+            if (append.Schedule is { } schedule && append.ScheduleWrite == ScheduleWrite.Insert)
+            {
+                _scheduleInserts.Add((customerId, schedule));
+            }
+            else if (append.Schedule is { CancelledAt: not null } cancelled && append.ScheduleWrite == ScheduleWrite.Cancel)
+            {
+                _scheduleCancels.Add((customerId, cancelled));
+            }
+
             if (append.Idempotency is { } record)
             {
                 _idempotency.Add((customerId, record));
@@ -72,19 +97,21 @@ internal sealed class GroupCommitStatements
 
     /// <summary>True when the group writes nothing (every append was empty).</summary>
     public bool IsEmpty => _entries.Count == 0 && _invoiceInserts.Count == 0
-        && _invoiceUpdates.Count == 0 && _idempotency.Count == 0;
+        && _invoiceUpdates.Count == 0 && _idempotency.Count == 0 && _scheduleInserts.Count == 0 && _scheduleCancels.Count == 0;
 
     /// <summary>
     /// True when the group only inserts rows. Its one failure is a unique violation, which aborts the transaction by
     /// itself, so it may run as one implicit transaction (one round trip, committed by PostgreSQL at its end).
     /// </summary>
-    public bool InsertsOnly => _invoiceUpdates.Count == 0;
+    public bool InsertsOnly => _invoiceUpdates.Count == 0 && _scheduleCancels.Count == 0;
 
     /// <summary>
-    /// True once the statements have run when every invoice update found its invoice still pending; false means
-    /// one of them was stale and the group must not commit as it is.
+    /// True once the statements have run when every update found its row as memory had it (an invoice still pending,
+    /// a schedule not cancelled yet); false means one of them was stale and the group must not commit as it is.
     /// </summary>
-    public bool InvoiceUpdatesHeld => _update is null || _update.RecordsAffected == _invoiceUpdates.Count;
+    public bool UpdatesHeld =>
+        (_update is null || _update.RecordsAffected == _invoiceUpdates.Count)
+        && (_cancel is null || _cancel.RecordsAffected == _scheduleCancels.Count);
 
     /// <summary>Adds the group's statements to <paramref name="batch"/>.</summary>
     public void AddTo(NpgsqlBatch batch)
@@ -135,6 +162,35 @@ internal sealed class GroupCommitStatements
                 Column(_invoiceUpdates, r => r.Version, NpgsqlDbType.Bigint),
                 Column(_invoiceUpdates, r => r.At.ToUniversalTime(), NpgsqlDbType.TimestampTz));
             batch.BatchCommands.Add(_update);
+        }
+
+        if (_scheduleInserts.Count > 0)
+        {
+            batch.BatchCommands.Add(Statement(
+                InsertSchedules,
+                Column(_scheduleInserts, r => r.CustomerId, NpgsqlDbType.Text),
+                Column(_scheduleInserts, r => r.Schedule.ScheduleId, NpgsqlDbType.Text),
+                Column(_scheduleInserts, r => r.Schedule.CreditType.Code, NpgsqlDbType.Text),
+                Column(_scheduleInserts, r => r.Schedule.Amount, NpgsqlDbType.Numeric),
+                Column(_scheduleInserts, r => r.Schedule.Reason, NpgsqlDbType.Text),
+                Column(_scheduleInserts, r => r.Schedule.Priority, NpgsqlDbType.Integer),
+                Column(_scheduleInserts, r => LedgerJson.CategoryName(r.Schedule.Category), NpgsqlDbType.Text),
+                Column(_scheduleInserts, r => r.Schedule.Every.ToString(), NpgsqlDbType.Text),
+                Column(_scheduleInserts, r => r.Schedule.StartsAt.ToUniversalTime(), NpgsqlDbType.TimestampTz),
+                Column(_scheduleInserts, r => r.Schedule.Periods, NpgsqlDbType.Integer),
+                Column(_scheduleInserts, r => r.Schedule.RolloverMax, NpgsqlDbType.Numeric),
+                Column(_scheduleInserts, r => r.Schedule.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz)));
+        }
+
+        if (_scheduleCancels.Count > 0)
+        {
+            _cancel = Statement(
+                CancelSchedules,
+                Column(_scheduleCancels, r => r.CustomerId, NpgsqlDbType.Text),
+                Column(_scheduleCancels, r => r.Schedule.ScheduleId, NpgsqlDbType.Text),
+                Column(_scheduleCancels, r => r.Schedule.CancelledAt!.Value.ToUniversalTime(), NpgsqlDbType.TimestampTz),
+                Column(_scheduleCancels, r => r.Schedule.CancelReason, NpgsqlDbType.Text));
+            batch.BatchCommands.Add(_cancel);
         }
 
         if (_idempotency.Count > 0)

@@ -8,9 +8,13 @@ namespace CreditLedger.Storage.Ledger;
 /// <param name="InvoiceWrite">Whether the invoice is inserted (an apply) or moved from pending (pay, void).</param>
 /// <param name="Invoice">The invoice as it is after the command.</param>
 /// <param name="Idempotency">The answer to remember under the caller's idempotency key, if it sent one.</param>
+/// <param name="ScheduleWrite">Whether a credit schedule is inserted (created) or cancelled.</param>
+/// <param name="Schedule">The schedule as it is after the command.</param>
 public sealed record LedgerAppend(
     CustomerId CustomerId,
     IReadOnlyList<LedgerEntry> Entries,
     InvoiceWrite InvoiceWrite,
     Invoice? Invoice,
-    IdempotencyRecord? Idempotency);
+    IdempotencyRecord? Idempotency,
+    ScheduleWrite ScheduleWrite = ScheduleWrite.None,
+    CreditSchedule? Schedule = null);

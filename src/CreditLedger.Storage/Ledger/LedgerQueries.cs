@@ -71,6 +71,46 @@ public sealed class LedgerQueries(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>The customer's credit schedules, cancelled and completed ones included.</summary>
+    public async Task<IReadOnlyList<CreditSchedule>> ReadSchedulesAsync(CustomerId customerId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT schedule_id, credit_type, amount, reason, priority, category, every, starts_at, periods, rollover_max,
+                   created_at, cancelled_at, cancel_reason
+            FROM credit_schedules WHERE customer_id = $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        var schedules = new List<CreditSchedule>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var scheduleId = reader.GetString(0);
+            if (!ScheduleInterval.TryParse(reader.GetString(6), out var every, out _))
+            {
+                throw new InvalidDataException($"Schedule {scheduleId} has an interval the engine cannot read: {reader.GetString(6)}.");
+            }
+
+            schedules.Add(new CreditSchedule(
+                scheduleId,
+                CreditType.Parse(reader.GetString(1)),
+                reader.GetDecimal(2),
+                reader.GetString(3),
+                reader.GetInt32(4),
+                reader.GetString(5) == "promotional" ? GrantCategory.Promotional : GrantCategory.Paid,
+                every,
+                reader.GetFieldValue<DateTimeOffset>(7),
+                reader.IsDBNull(8) ? null : reader.GetInt32(8),
+                reader.IsDBNull(9) ? null : reader.GetDecimal(9))
+            {
+                CreatedAt = reader.GetFieldValue<DateTimeOffset>(10),
+                CancelledAt = reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
+                CancelReason = reader.IsDBNull(12) ? null : reader.GetString(12),
+            });
+        }
+
+        return schedules;
+    }
+
     /// <summary>The customer's latest version (its highest entry number), 0 before its first entry.</summary>
     public async Task<long> ReadVersionAsync(CustomerId customerId, CancellationToken cancellationToken = default)
     {
