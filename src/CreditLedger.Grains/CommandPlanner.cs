@@ -15,6 +15,8 @@ internal static class CommandPlanner
     public const string VoidGrantOperation = "void-grant";
     public const string PayOperation = "pay";
     public const string VoidInvoiceOperation = "void-invoice";
+    public const string CreateScheduleOperation = "create-schedule";
+    public const string CancelScheduleOperation = "cancel-schedule";
 
     /// <summary>Plans a grant; <paramref name="grantIds"/> names it.</summary>
     public static Planned<GrantResult> PlanGrant(CustomerCredits credits, GrantCommand command, CommandContext context, IGrantIdGenerator grantIds, DateTimeOffset now)
@@ -28,6 +30,37 @@ internal static class CommandPlanner
         var fingerprint = RequestFingerprint.Of(
             GrantOperation, command.CreditType.Code, command.Amount, command.Reason, command.Priority, WireNames.Of(command.Category), command.EffectiveAt, command.ExpiresAt);
         return new Planned<GrantResult>(decision, GrantOperation, fingerprint, answer);
+    }
+
+    /// <summary>Plans creating a credit schedule; <paramref name="ids"/> names it.</summary>
+    public static Planned<ScheduleResult> PlanCreateSchedule(CustomerCredits credits, ScheduleCommand command, CommandContext context, IGrantIdGenerator ids, DateTimeOffset now)
+    {
+        if (!ScheduleInterval.TryParse(command.Every, out var every, out var everyError))
+        {
+            throw new ArgumentException($"The interval is validated at the edge: {everyError}", nameof(command));
+        }
+
+        var request = new ScheduleRequest(
+            ids.NewScheduleId(), command.CreditType, command.Amount, command.Reason, command.Priority, command.Category, every,
+            Microseconds(command.StartsAt), command.Periods, command.RolloverMax);
+        var decision = credits.PlanCreateSchedule(request, ProvenanceOf(context), now);
+        var answer = decision.Outcome == DecisionOutcome.Changed
+            ? new ScheduleResult(CommandStatus.Created, decision.VersionAfter, CustomerViews.Schedule(decision.Schedule!, decision.At), null)
+            : new ScheduleResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, ErrorOf(decision));
+        var fingerprint = RequestFingerprint.Of(
+            CreateScheduleOperation, command.CreditType.Code, command.Amount, command.Reason, command.Priority, WireNames.Of(command.Category), every.ToString(),
+            command.StartsAt, command.Periods, command.RolloverMax);
+        return new Planned<ScheduleResult>(decision, CreateScheduleOperation, fingerprint, answer);
+    }
+
+    /// <summary>Plans cancelling a credit schedule.</summary>
+    public static Planned<ScheduleResult> PlanCancelSchedule(CustomerCredits credits, string scheduleId, string reason, CommandContext context, DateTimeOffset now)
+    {
+        var decision = credits.PlanCancelSchedule(scheduleId, reason, ProvenanceOf(context), now);
+        var answer = decision.Outcome == DecisionOutcome.Changed
+            ? new ScheduleResult(CommandStatus.Ok, decision.VersionAfter, CustomerViews.Schedule(decision.Schedule!, decision.At), null)
+            : new ScheduleResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, ErrorOf(decision));
+        return new Planned<ScheduleResult>(decision, CancelScheduleOperation, RequestFingerprint.Of(CancelScheduleOperation, scheduleId, reason), answer);
     }
 
     /// <summary>Plans an apply of <paramref name="lines"/> to an invoice.</summary>

@@ -10,7 +10,7 @@ namespace CreditLedger.Grains;
 /// <summary>
 /// The body a webhook delivers for an event, <c>{ id, type, createdAt, data }</c>, where <c>data</c> has the customer,
 /// credit type, version, the entry that caused the event and the balance after it, plus the grant (granted, voided,
-/// expired), the invoice (applied, reinstated) or the threshold (balance_low). Amounts are decimal strings in the
+/// expired; with its schedule, period and rollover source when a schedule made it), the invoice (applied, reinstated) or the threshold (balance_low). Amounts are decimal strings in the
 /// credit type's format. Bodies are rendered from the ledger entries that carry the events, when they are delivered.
 /// </summary>
 public static class CreditEventPayloads
@@ -86,6 +86,17 @@ public static class CreditEventPayloads
                 if (entry.Kind == EntryKind.Granted)
                 {
                     WriteNullable(json, "reason", entry.Reason);
+                }
+
+                // Only grants a schedule made name it.
+                if (terms.ScheduleId is { } scheduleId)
+                {
+                    json.WriteString("scheduleId", scheduleId);
+                    json.WriteNumber("period", terms.Period ?? 0);
+                    if (terms.RolloverOf is { } rolloverOf)
+                    {
+                        json.WriteString("rolloverOf", rolloverOf);
+                    }
                 }
 
                 json.WriteEndObject();

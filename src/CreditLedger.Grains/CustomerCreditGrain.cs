@@ -13,7 +13,8 @@ using Orleans.Concurrency;
 namespace CreditLedger.Grains;
 
 /// <summary>
-/// One customer's credits as a virtual actor: activation and load, the expiry reminder, snapshots, and delegation of
+/// One customer's credits as a virtual actor: activation and load, the reminder of what is due (expiries, schedule
+/// periods), snapshots, and delegation of
 /// every call to the customer's <see cref="CustomerCommands"/>, which plans with the domain, makes changes durable
 /// through the command pipeline (Pipeline/CommandPipeline.cs) and only then answers. The grain is reentrant so that
 /// commands queued behind a commit in flight can share the next one; the pipeline serialises them.
@@ -24,7 +25,10 @@ public sealed partial class CustomerCreditGrain : Grain, ICustomerCreditGrain, I
     /// <summary>The grain storage state name of customer snapshots.</summary>
     public const string StateName = "customer-credits";
 
-    /// <summary>The name of the reminder due at the customer's next expiry.</summary>
+    /// <summary>
+    /// The name of the reminder due at the customer's next expiry or schedule period start (named when it served
+    /// expiries alone; reminders registered then keep firing under it).
+    /// </summary>
     public const string ExpiryReminderName = "expiry";
 
     private readonly IPersistentState<CustomerCreditsSnapshot> _snapshot;
@@ -147,6 +151,37 @@ public sealed partial class CustomerCreditGrain : Grain, ICustomerCreditGrain, I
         _commands.SetCreditAlertAsync(creditType, threshold);
 
     /// <inheritdoc />
+    public Task<ScheduleResult> CreateScheduleAsync(ScheduleCommand command, CommandContext context)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(context);
+        return _commands.CreateScheduleAsync(command, context);
+    }
+
+    /// <inheritdoc />
+    public Task<ScheduleResult> CancelScheduleAsync(string scheduleId, string reason, CommandContext context)
+    {
+        ArgumentNullException.ThrowIfNull(scheduleId);
+        ArgumentNullException.ThrowIfNull(context);
+        return _commands.CancelScheduleAsync(scheduleId, reason, context);
+    }
+
+    /// <inheritdoc />
+    public Task<ScheduleResult> GetScheduleAsync(string scheduleId)
+    {
+        ArgumentNullException.ThrowIfNull(scheduleId);
+        return _commands.GetScheduleAsync(scheduleId);
+    }
+
+    /// <inheritdoc />
+    public Task<ScheduleListResult> ListSchedulesAsync(string? afterScheduleId, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, LedgerLimits.MaxPageSize);
+        return _commands.ListSchedulesAsync(afterScheduleId, limit);
+    }
+
+    /// <inheritdoc />
     public Task<ActivationInfo> GetActivationInfoAsync() => _commands.GetActivationInfoAsync();
 
     /// <inheritdoc />
@@ -158,7 +193,7 @@ public sealed partial class CustomerCreditGrain : Grain, ICustomerCreditGrain, I
         }
 
         _metrics.ReminderFired(reminderName);
-        return _commands.RecordExpiriesAsync();
+        return _commands.RecordDueAsync();
     }
 
     CustomerCreditsSnapshot ICustomerActivation.SavedSnapshot => _snapshot.State;
@@ -223,6 +258,6 @@ public sealed partial class CustomerCreditGrain : Grain, ICustomerCreditGrain, I
     [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot of customer {CustomerId} could not be written; the next one will try again")]
     private static partial void LogSnapshotFailed(ILogger logger, Exception exception, string customerId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Expiry reminder of customer {CustomerId} could not be updated; commands still record expiries when due")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reminder of customer {CustomerId} could not be updated; commands still record expiries and schedule periods when due")]
     private static partial void LogReminderFailed(ILogger logger, Exception exception, string customerId);
 }

@@ -24,7 +24,10 @@ internal static class CustomerViews
         grant.Terms.ExpiresAt,
         reason,
         grant.CreatedAt,
-        grant.CreatedVersion) with
+        grant.CreatedVersion,
+        grant.Terms.ScheduleId,
+        grant.Terms.Period,
+        grant.Terms.RolloverOf) with
     {
         // An expired grant whose expiry entry is not written yet shows what the entry will record.
         Remaining = grant.StatusAt(at) == GrantStatus.Expired ? 0 : grant.Remaining,
@@ -62,7 +65,33 @@ internal static class CustomerViews
         entry.Provenance.Actor,
         entry.Provenance.Source,
         entry.Provenance.RequestId,
-        entry.OccurredAt);
+        entry.OccurredAt,
+        entry.Grant?.ScheduleId,
+        entry.Grant?.Period,
+        entry.Grant?.RolloverOf);
+
+    /// <summary>
+    /// A credit schedule as a command or read at <paramref name="at"/> sees it: every period started by then is granted
+    /// (recorded by that command, or seen by that read as the next command records it).
+    /// </summary>
+    public static ScheduleView Schedule(CreditSchedule schedule, DateTimeOffset at) => new(
+        schedule.ScheduleId,
+        WireNames.Of(schedule.CreditType.Kind),
+        schedule.CreditType.Code,
+        schedule.Amount,
+        schedule.Reason,
+        schedule.Priority,
+        WireNames.Of(schedule.Category),
+        schedule.Every.ToString(),
+        schedule.StartsAt,
+        schedule.Periods,
+        schedule.RolloverMax,
+        WireNames.Of(schedule.StatusAt(at)),
+        schedule.PeriodsStartedBy(at),
+        schedule.NextPeriodAt(at),
+        schedule.CreatedAt,
+        schedule.CancelledAt,
+        schedule.CancelReason);
 
     public static CustomerView Customer(CustomerRecord customer) =>
         new(customer.CustomerId, customer.Name, customer.Email, customer.CreatedAt, customer.UpdatedAt);

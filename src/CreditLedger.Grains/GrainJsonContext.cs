@@ -7,4 +7,5 @@ namespace CreditLedger.Grains;
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(GrantResult))]
 [JsonSerializable(typeof(InvoiceResult))]
+[JsonSerializable(typeof(ScheduleResult))]
 internal sealed partial class GrainJsonContext : JsonSerializerContext;

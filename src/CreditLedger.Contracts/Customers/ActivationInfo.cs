@@ -4,7 +4,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="SnapshotVersion">The version of the snapshot it started from (0: none, or not trusted).</param>
 /// <param name="EntriesReplayed">How many ledger entries it read and folded after the snapshot.</param>
 /// <param name="Version">The customer's version now.</param>
-/// <param name="NextExpiry">When the next expiry falls due, if any.</param>
+/// <param name="NextDueAt">When something next falls due (an expiry or a schedule period start), if anything will: the reminder follows it.</param>
 [GenerateSerializer]
 [Immutable]
 [Alias("CreditLedger.ActivationInfo")]
@@ -12,4 +12,4 @@ public sealed record ActivationInfo(
     [property: Id(0)] long SnapshotVersion,
     [property: Id(1)] long EntriesReplayed,
     [property: Id(2)] long Version,
-    [property: Id(3)] DateTimeOffset? NextExpiry);
+    [property: Id(3)] DateTimeOffset? NextDueAt);

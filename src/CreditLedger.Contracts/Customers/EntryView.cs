@@ -15,6 +15,9 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="Source">From where.</param>
 /// <param name="RequestId">Which request.</param>
 /// <param name="OccurredAt">When it took effect (an expiry: the grant's expiresAt).</param>
+/// <param name="ScheduleId">For a granted entry of a schedule's grant, the schedule.</param>
+/// <param name="Period">For a granted entry of a schedule's grant, its period.</param>
+/// <param name="RolloverOf">For a granted entry of a rollover grant, the ended period grant it carries on.</param>
 [GenerateSerializer]
 [Immutable]
 [Alias("CreditLedger.EntryView")]
@@ -32,4 +35,7 @@ public sealed record EntryView(
     [property: Id(10)] string Actor,
     [property: Id(11)] string Source,
     [property: Id(12)] string? RequestId,
-    [property: Id(13)] DateTimeOffset OccurredAt);
+    [property: Id(13)] DateTimeOffset OccurredAt,
+    [property: Id(14)] string? ScheduleId = null,
+    [property: Id(15)] long? Period = null,
+    [property: Id(16)] string? RolloverOf = null);

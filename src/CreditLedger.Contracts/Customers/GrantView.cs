@@ -18,6 +18,9 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="Reason">Why it was granted.</param>
 /// <param name="CreatedAt">When it was granted.</param>
 /// <param name="CreatedVersion">The version of its granted entry (the list cursor).</param>
+/// <param name="ScheduleId">The credit schedule that made it, if one did.</param>
+/// <param name="Period">The schedule's period it belongs to (a rollover grant: the period it rolls into).</param>
+/// <param name="RolloverOf">For a rollover grant, the ended period grant whose credits it carries on.</param>
 [GenerateSerializer]
 [Immutable]
 [Alias("CreditLedger.GrantView")]
@@ -38,4 +41,7 @@ public sealed record GrantView(
     [property: Id(13)] DateTimeOffset? ExpiresAt,
     [property: Id(14)] string Reason,
     [property: Id(15)] DateTimeOffset CreatedAt,
-    [property: Id(16)] long CreatedVersion);
+    [property: Id(16)] long CreatedVersion,
+    [property: Id(17)] string? ScheduleId = null,
+    [property: Id(18)] long? Period = null,
+    [property: Id(19)] string? RolloverOf = null);

@@ -70,6 +70,22 @@ public interface ICustomerCreditGrain : IGrainWithStringKey
     [Alias("SetCreditAlert")]
     Task<CreditAlertResult> SetCreditAlertAsync(CreditType creditType, decimal threshold);
 
+    /// <summary>Creates a credit schedule: a recurring grant, each period granted at its start.</summary>
+    [Alias("CreateSchedule")]
+    Task<ScheduleResult> CreateScheduleAsync(ScheduleCommand command, CommandContext context);
+
+    /// <summary>Cancels a credit schedule: no period starting later is granted; grants made stay.</summary>
+    [Alias("CancelSchedule")]
+    Task<ScheduleResult> CancelScheduleAsync(string scheduleId, string reason, CommandContext context);
+
+    /// <summary>One credit schedule.</summary>
+    [Alias("GetSchedule")]
+    Task<ScheduleResult> GetScheduleAsync(string scheduleId);
+
+    /// <summary>Credit schedules in creation order, after the one with id <paramref name="afterScheduleId"/> (the cursor of the previous page).</summary>
+    [Alias("ListSchedules")]
+    Task<ScheduleListResult> ListSchedulesAsync(string? afterScheduleId, int limit);
+
     /// <summary>How this activation loaded its state (snapshot version, entries replayed): for operators and tests.</summary>
     [Alias("GetActivationInfo")]
     Task<ActivationInfo> GetActivationInfoAsync();

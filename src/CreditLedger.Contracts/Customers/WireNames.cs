@@ -40,6 +40,14 @@ public static class WireNames
         _ => "voided",
     };
 
+    /// <summary><c>active</c>, <c>completed</c>, <c>cancelled</c>.</summary>
+    public static string Of(ScheduleStatus status) => status switch
+    {
+        ScheduleStatus.Active => "active",
+        ScheduleStatus.Completed => "completed",
+        _ => "cancelled",
+    };
+
     /// <summary>Parses a grant category name.</summary>
     public static bool TryParseCategory(string? text, out GrantCategory category)
     {

@@ -29,4 +29,8 @@ namespace CreditLedger.Gateway.Api;
 [JsonSerializable(typeof(CreditAlertBody))]
 [JsonSerializable(typeof(CreditAlertResponse))]
 [JsonSerializable(typeof(ReportResponse))]
+[JsonSerializable(typeof(ScheduleBody))]
+[JsonSerializable(typeof(CancelScheduleBody))]
+[JsonSerializable(typeof(ScheduleResponse))]
+[JsonSerializable(typeof(SchedulePage))]
 public sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -75,6 +75,26 @@ public static class GrantEndpoints
 
     private static GrantCommand? ParseGrant(RequestFields fields)
     {
+        var creditType = CreditTypeOf(fields);
+        var amount = fields.Amount("amount", fields.AmountText("amount", required: true), creditType, allowZero: false);
+        var reason = fields.Text("reason", required: true, LedgerLimits.MaxReasonLength);
+        var expiresAt = fields.Timestamp("expiresAt");
+        var effectiveAt = fields.Timestamp("effectiveAt");
+        var priority = fields.WholeNumber("priority", LedgerLimits.MinPriority, LedgerLimits.MaxPriority);
+        var category = CategoryOf(fields);
+        if (expiresAt is { } expires && effectiveAt is { } effective && expires <= effective)
+        {
+            fields.Error("expiresAt", "Must be later than effectiveAt.");
+        }
+
+        return fields.IsValid
+            ? new GrantCommand(creditType!.Value, amount!.Value, reason!, priority, category, effectiveAt, expiresAt)
+            : null;
+    }
+
+    /// <summary>The credit type of a body with <c>type</c> and <c>currency</c> (monetary) or <c>unit</c> (units).</summary>
+    internal static CreditType? CreditTypeOf(RequestFields fields)
+    {
         var type = fields.OneOf("type", required: true, "monetary", "units");
         CreditType? creditType = null;
         if (type == "monetary")
@@ -96,22 +116,15 @@ public static class GrantEndpoints
             creditType = fields.Unit("unit", required: true);
         }
 
-        var amount = fields.Amount("amount", fields.AmountText("amount", required: true), creditType, allowZero: false);
-        var reason = fields.Text("reason", required: true, LedgerLimits.MaxReasonLength);
-        var expiresAt = fields.Timestamp("expiresAt");
-        var effectiveAt = fields.Timestamp("effectiveAt");
-        var priority = fields.WholeNumber("priority", LedgerLimits.MinPriority, LedgerLimits.MaxPriority);
-        // Absent, or refused with the error recorded: paid.
+        return creditType;
+    }
+
+    /// <summary>The <c>category</c> of a body: absent, or refused with the error recorded, is paid.</summary>
+    internal static GrantCategory CategoryOf(RequestFields fields)
+    {
         _ = WireNames.TryParseCategory(
             fields.OneOf("category", required: false, WireNames.Of(GrantCategory.Paid), WireNames.Of(GrantCategory.Promotional)), out var category);
-        if (expiresAt is { } expires && effectiveAt is { } effective && expires <= effective)
-        {
-            fields.Error("expiresAt", "Must be later than effectiveAt.");
-        }
-
-        return fields.IsValid
-            ? new GrantCommand(creditType!.Value, amount!.Value, reason!, priority, category, effectiveAt, expiresAt)
-            : null;
+        return category;
     }
 
     private static async Task<Results<JsonHttpResult<GrantPage>, JsonHttpResult<Problem>>> ListAsync(string customerId, HttpRequest request, IGrainFactory grains)

@@ -186,6 +186,37 @@ public sealed partial class RequestFields
         return [.. value.EnumerateArray()];
     }
 
+    /// <summary>
+    /// The fields of a nested object, accepting only the <paramref name="known"/> names; null when absent or not an
+    /// object. Bad nested fields are recorded here as <c>name.field</c> once the caller is done with them
+    /// (<see cref="Absorb"/>).
+    /// </summary>
+    public RequestFields? Nested(string name, params string[] known)
+    {
+        if (!Present(name, required: false, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            Error(name, $"Must be an object with the fields: {string.Join(", ", known)}.");
+            return null;
+        }
+
+        return new RequestFields(value, known);
+    }
+
+    /// <summary>Records the errors of the nested object <paramref name="name"/> as <c>name.field</c>.</summary>
+    public void Absorb(string name, RequestFields nested)
+    {
+        ArgumentNullException.ThrowIfNull(nested);
+        foreach (var (field, messages) in nested.Errors)
+        {
+            _errors.TryAdd($"{name}.{field}", messages);
+        }
+    }
+
     /// <summary>The value of a field that must be one of <paramref name="allowed"/>.</summary>
     public string? OneOf(string name, bool required, params string[] allowed)
     {

@@ -22,7 +22,10 @@ public static class Responses
         grant.Reason,
         grant.CreatedAt,
         version,
-        voidedAmount is { } voided ? ApiRequest.Amount(voided, grant.CreditType) : null);
+        voidedAmount is { } voided ? ApiRequest.Amount(voided, grant.CreditType) : null,
+        grant.ScheduleId,
+        grant.Period,
+        grant.RolloverOf);
 
     /// <summary>The balances of one credit type.</summary>
     public static BalanceItem Balance(BalanceView balance, int expiringWithinDays) => new(
@@ -61,7 +64,38 @@ public static class Responses
         entry.Actor,
         entry.Source,
         entry.OccurredAt,
-        entry.Kind == "paid" ? ApiRequest.Amount(entry.Consumed, entry.CreditType) : null);
+        entry.Kind == "paid" ? ApiRequest.Amount(entry.Consumed, entry.CreditType) : null,
+        entry.ScheduleId,
+        entry.Period,
+        entry.RolloverOf);
+
+    /// <summary>A credit schedule.</summary>
+    public static ScheduleResponse Schedule(string customerId, ScheduleView schedule, long version)
+    {
+        var monetary = schedule.Type == "monetary";
+        return new ScheduleResponse(
+            schedule.ScheduleId,
+            customerId,
+            schedule.Type,
+            schedule.CreditType,
+            monetary ? schedule.CreditType : null,
+            monetary ? null : schedule.CreditType,
+            ApiRequest.Amount(schedule.Amount, schedule.CreditType),
+            schedule.Reason,
+            schedule.Every,
+            schedule.StartsAt,
+            schedule.Periods,
+            schedule.RolloverMax is { } max ? new RolloverWire(ApiRequest.Amount(max, schedule.CreditType)) : null,
+            schedule.Priority,
+            schedule.Category,
+            schedule.Status,
+            schedule.PeriodsGranted,
+            schedule.NextPeriodAt,
+            schedule.CreatedAt,
+            schedule.CancelledAt,
+            schedule.CancelReason,
+            version);
+    }
 
     /// <summary>An invoice: its currency line as total, applied and due; its unit lines as usage.</summary>
     public static InvoiceResponse Invoice(string customerId, InvoiceView invoice, long version)

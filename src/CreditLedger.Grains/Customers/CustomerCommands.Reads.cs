@@ -34,14 +34,15 @@ internal sealed partial class CustomerCommands
             return new GrantResult(CommandStatus.CustomerNotFound, _credits.Version, null, null, CustomerNotFound());
         }
 
-        if (_credits.FindGrant(grantId) is not { } grant)
+        // A schedule's period that has started is shown whether or not its entry is written yet.
+        var at = _credits.EvaluationInstant(Now());
+        if (_credits.SeenAt(at).FindGrant(grantId) is not { } grant)
         {
             return new GrantResult(CommandStatus.GrantNotFound, _credits.Version, null, null, new CommandError($"The customer has no grant {grantId}."));
         }
 
         var reasons = await ReadAsync(() => _queries.ReadGrantReasonsAsync(_customerId, [grantId]));
-        var at = _credits.EvaluationInstant(Now());
-        return new GrantResult(CommandStatus.Ok, _credits.Version, CustomerViews.Grant(grant, reasons.GetValueOrDefault(grantId, string.Empty), at), null, null);
+        return new GrantResult(CommandStatus.Ok, _credits.Version, CustomerViews.Grant(grant, reasons.GetValueOrDefault(grantId, ReasonOf(grant)), at), null, null);
     }
 
     /// <summary>A page of grants, newest first, optionally of one status.</summary>
@@ -55,8 +56,43 @@ internal sealed partial class CustomerCommands
         var at = _credits.EvaluationInstant(Now());
         var (page, nextBefore) = _credits.GrantPage(status, beforeVersion, limit, at);
         var reasons = await ReadAsync(() => _queries.ReadGrantReasonsAsync(_customerId, page.Select(g => g.GrantId).ToList()));
-        var views = page.Select(g => CustomerViews.Grant(g, reasons.GetValueOrDefault(g.GrantId, string.Empty), at)).ToList();
+        var views = page.Select(g => CustomerViews.Grant(g, reasons.GetValueOrDefault(g.GrantId, ReasonOf(g)), at)).ToList();
         return new GrantListResult(CommandStatus.Ok, _credits.Version, views, nextBefore);
+    }
+
+    /// <summary>One credit schedule.</summary>
+    public async Task<ScheduleResult> GetScheduleAsync(string scheduleId)
+    {
+        if (!await CustomerExistsAsync())
+        {
+            return new ScheduleResult(CommandStatus.CustomerNotFound, _credits.Version, null, CustomerNotFound());
+        }
+
+        var at = _credits.EvaluationInstant(Now());
+        return _credits.FindSchedule(scheduleId) is { } schedule
+            ? new ScheduleResult(CommandStatus.Ok, _credits.Version, CustomerViews.Schedule(schedule, at), null)
+            : new ScheduleResult(CommandStatus.ScheduleNotFound, _credits.Version, null, new CommandError($"The customer has no credit schedule {scheduleId}."));
+    }
+
+    /// <summary>A page of credit schedules in creation order, after the one with id <paramref name="afterScheduleId"/> (the previous page's cursor).</summary>
+    public async Task<ScheduleListResult> ListSchedulesAsync(string? afterScheduleId, int limit)
+    {
+        if (!await CustomerExistsAsync())
+        {
+            return new ScheduleListResult(CommandStatus.CustomerNotFound, _credits.Version, [], null);
+        }
+
+        var at = _credits.EvaluationInstant(Now());
+        var schedules = _credits.Schedules;
+        if (afterScheduleId is not null && _credits.FindSchedule(afterScheduleId) is { } after)
+        {
+            schedules = schedules.SkipWhile(s => s.ScheduleId != after.ScheduleId).Skip(1);
+        }
+
+        var page = schedules.Take(limit + 1).ToList();
+        var hasMore = page.Count > limit;
+        var views = page.Take(limit).Select(s => CustomerViews.Schedule(s, at)).ToList();
+        return new ScheduleListResult(CommandStatus.Ok, _credits.Version, views, hasMore ? views[^1].ScheduleId : null);
     }
 
     /// <summary>Balances per credit type now.</summary>
@@ -92,4 +128,10 @@ internal sealed partial class CustomerCommands
         return new BalancesResult(
             CommandStatus.Ok, _credits.Version, at, expiringWithinDays, _credits.BalancesAt(at, expiringWithinDays).Select(CustomerViews.Balance).ToList());
     }
+
+    // The reason of a schedule's grant whose entry is not written yet (seen by a read): its schedule's.
+    private string ReasonOf(Grant grant) =>
+        grant.Terms.ScheduleId is { } scheduleId && _credits.FindSchedule(scheduleId) is { } schedule
+            ? grant.Terms.RolloverOf is null ? schedule.Reason : schedule.RolloverReason
+            : string.Empty;
 }

@@ -54,6 +54,20 @@ internal sealed partial class CustomerCommands
         return await RunAsync(planned, context, GrainJsonContext.Default.GrantResult);
     });
 
+    /// <summary>Creates a credit schedule; the grants of its periods that have started are written with it.</summary>
+    public Task<ScheduleResult> CreateScheduleAsync(ScheduleCommand command, CommandContext context) => InTurnAsync(
+        async () => await CustomerExistsAsync()
+            ? await RunAsync(PlanCreateSchedule(_credits, command, context, _grantIds, Now()), context, GrainJsonContext.Default.ScheduleResult)
+            : new ScheduleResult(CommandStatus.CustomerNotFound, _credits.Version, null, CustomerNotFound()),
+        () => !CanJoinGroup ? null : Speculate(PlanCreateSchedule(_credits, command, context, _grantIds, Now()), context, GrainJsonContext.Default.ScheduleResult));
+
+    /// <summary>Cancels a credit schedule; the periods started by now are recorded first.</summary>
+    public Task<ScheduleResult> CancelScheduleAsync(string scheduleId, string reason, CommandContext context) => InTurnAsync(
+        async () => await CustomerExistsAsync()
+            ? await RunAsync(PlanCancelSchedule(_credits, scheduleId, reason, context, Now()), context, GrainJsonContext.Default.ScheduleResult)
+            : new ScheduleResult(CommandStatus.CustomerNotFound, _credits.Version, null, CustomerNotFound()),
+        () => !CanJoinGroup ? null : Speculate(PlanCancelSchedule(_credits, scheduleId, reason, context, Now()), context, GrainJsonContext.Default.ScheduleResult));
+
     /// <summary>Applies available credits to an invoice; idempotent by invoice id.</summary>
     public Task<InvoiceResult> ApplyAsync(string invoiceId, IReadOnlyList<InvoiceLineRequest> lines, CommandContext context) => InTurnAsync(
         () => ApplyAloneAsync(invoiceId, lines, context),
@@ -119,21 +133,24 @@ internal sealed partial class CustomerCommands
         return new CreditAlertResult(CommandStatus.Ok, _credits.Version, type.Code, threshold, null);
     });
 
-    /// <summary>Records the expiries that are due (the reminder's turn); answers whether any were.</summary>
-    public Task<bool> RecordExpiriesAsync() => InTurnAsync(async () =>
+    /// <summary>
+    /// Records what is due (the reminder's turn): expiries, and the grants of schedule periods that have started, with
+    /// their rollovers. Answers whether anything was.
+    /// </summary>
+    public Task<bool> RecordDueAsync() => InTurnAsync(async () =>
     {
         var decision = _credits.PlanExpiries(Provenance.Reminder, Now());
         if (decision.HasWrites)
         {
             await AppendChangeAsync(decision);
-            LogExpiriesRecorded(_logger, _customerId.Value, decision.Entries.Count);
+            LogDueRecorded(_logger, _customerId.Value, decision.Entries.Count);
         }
 
-        // Whatever was registered, the reminder now follows the state: due at the next expiry, or gone.
+        // Whatever was registered, the reminder now follows the state: due at the next expiry or period start, or gone.
         await _activation.AfterChangeAsync(_credits, unregisterWhenIdle: true);
         return decision.HasWrites;
     });
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Expiry reminder recorded {EntryCount} expiry entries for customer {CustomerId}")]
-    private static partial void LogExpiriesRecorded(ILogger logger, string customerId, int entryCount);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reminder recorded {EntryCount} due entries (expiries, schedule periods) for customer {CustomerId}")]
+    private static partial void LogDueRecorded(ILogger logger, string customerId, int entryCount);
 }

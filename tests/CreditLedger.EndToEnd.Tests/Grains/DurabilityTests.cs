@@ -17,7 +17,8 @@ namespace CreditLedger.EndToEnd.Tests.Grains;
 
 /// <summary>
 /// What survives what: a silo restart, PostgreSQL stopping under a command, a customer nobody touches whose
-/// grant expires (the reminder records it), and a customer with 100K entries (activation from its snapshot).
+/// grant expires or whose schedule starts a period (the reminder records it), and a customer with 100K entries
+/// (activation from its snapshot).
 /// Each test has a database or server of its own and starts its own silos.
 /// </summary>
 public sealed class DurabilityTests(ITestOutputHelper output)
@@ -170,6 +171,48 @@ public sealed class DurabilityTests(ITestOutputHelper output)
                 async () => await dataSource.ScalarAsync<long>("SELECT count(*) FROM orleans_reminders WHERE grain_id LIKE '%idle%'") == 0,
                 Patience,
                 "the reminder to be unregistered once nothing is left to expire");
+        }
+
+        await TestPostgres.DropDatabaseAsync(connectionString);
+    }
+
+    [Fact]
+    public async Task Reminder_ScheduleOfACustomerNobodyTouches_GrantsItsPeriodAtItsStartOnce()
+    {
+        var connectionString = await TestPostgres.CreateMigratedDatabaseAsync("schedule-reminder");
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using (var silo = await CustomerSilo.StartAsync(
+            connectionString,
+            "schedule-reminder-" + Environment.ProcessId,
+            settings: new Dictionary<string, string?> { ["CreditLedger:Customers:ExpiryReminderRetryPeriod"] = "00:00:01" }))
+        {
+            var grain = await silo.CreatedAsync("idle");
+            var startsAt = DateTimeOffset.UtcNow.AddSeconds(2);
+            var created = await grain.CreateScheduleAsync(
+                new ScheduleCommand(CreditType.Parse("api_calls"), 1_000m, "Monthly allowance", null, GrantCategory.Paid, "month", startsAt, 3, null),
+                Commands.Api);
+            Assert.Equal((CommandStatus.Created, 0L, 0L), (created.Status, created.Version, created.Schedule!.PeriodsGranted));
+            await CustomerSilo.DeactivateAsync(grain);
+
+            await Eventually.UntilAsync(
+                async () => await dataSource.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE customer_id = 'idle'") > 0,
+                Patience,
+                "the reminder to grant the schedule's first period");
+
+            await using (var entry = dataSource.CreateCommand(
+                "SELECT seq, kind, grant_id, amount, actor, source, occurred_at FROM ledger_entries WHERE customer_id = 'idle'"))
+            await using (var reader = await entry.ExecuteReaderAsync())
+            {
+                Assert.True(await reader.ReadAsync());
+                Assert.Equal((1L, "granted", created.Schedule.ScheduleId + ":p0", 1_000m), (reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetDecimal(3)));
+                Assert.Equal((Provenance.EngineActor, Provenance.ReminderSource), (reader.GetString(4), reader.GetString(5)));
+                Assert.Equal(startsAt.UtcTicks / 10, reader.GetFieldValue<DateTimeOffset>(6).UtcTicks / 10);
+                Assert.False(await reader.ReadAsync());
+            }
+
+            // The reminder now waits for the next period, a month away: the customer's state says so.
+            var info = await grain.GetActivationInfoAsync();
+            Assert.Equal(startsAt.AddMonths(1).UtcTicks / 10, info.NextDueAt!.Value.UtcTicks / 10);
         }
 
         await TestPostgres.DropDatabaseAsync(connectionString);

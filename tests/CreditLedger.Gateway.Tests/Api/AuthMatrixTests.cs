@@ -25,6 +25,11 @@ public sealed class AuthMatrixTests(ApiFixture api)
         ["GET credit-grants/{id}"] = ("read", (_, s) => Request("GET", $"/v1/customers/{s.Customer}/credit-grants/{s.GrantId}")),
         ["POST credit-grants/{id}/void"] = ("credits:write", async (a, s) =>
             await Request("POST", $"/v1/customers/{s.Customer}/credit-grants/{await NewGrantAsync(a, s.Customer)}/void", """{"reason":"Matrix"}""")),
+        ["POST credit-schedules"] = ("credits:write", (_, s) => Request("POST", $"/v1/customers/{s.Customer}/credit-schedules", ScheduleBody)),
+        ["GET credit-schedules"] = ("read", (_, s) => Request("GET", $"/v1/customers/{s.Customer}/credit-schedules")),
+        ["GET credit-schedules/{id}"] = ("read", (_, s) => Request("GET", $"/v1/customers/{s.Customer}/credit-schedules/{s.ScheduleId}")),
+        ["POST credit-schedules/{id}/cancel"] = ("credits:write", async (a, s) =>
+            await Request("POST", $"/v1/customers/{s.Customer}/credit-schedules/{await NewScheduleAsync(a, s.Customer)}/cancel", """{"reason":"Matrix"}""")),
         ["GET credit-balances"] = ("read", (_, s) => Request("GET", $"/v1/customers/{s.Customer}/credit-balances")),
         ["GET credit-transactions"] = ("read", (_, s) => Request("GET", $"/v1/customers/{s.Customer}/credit-transactions")),
         ["POST apply-credits"] = ("invoices:write", (_, s) => Request("POST", $"/v1/customers/{s.Customer}/invoices/inv_apply/apply-credits", """{"currency":"USD","total":"1.00"}""")),
@@ -47,6 +52,8 @@ public sealed class AuthMatrixTests(ApiFixture api)
     private const string WebhookBody = """{"url":"https://hooks.example.com/credits","events":["account.credits.granted"]}""";
 
     private const string GrantBody = """{"type":"monetary","amount":"5.00","currency":"USD","reason":"Matrix"}""";
+
+    private const string ScheduleBody = """{"type":"units","amount":"10","unit":"api_calls","reason":"Matrix","every":"month"}""";
 
     public static TheoryData<string, string> Cells()
     {
@@ -121,6 +128,13 @@ public sealed class AuthMatrixTests(ApiFixture api)
         return grant.Str("grantId");
     }
 
+    private static async Task<string> NewScheduleAsync(ApiFixture api, string customer)
+    {
+        using var admin = api.Client();
+        var schedule = await (await admin.PostAsync($"/v1/customers/{customer}/credit-schedules", ApiFixture.Raw(ScheduleBody))).JsonAsync(HttpStatusCode.Created);
+        return schedule.Str("scheduleId");
+    }
+
     private static async Task<string> NewEndpointAsync(ApiFixture api)
     {
         using var admin = api.Client();
@@ -128,7 +142,7 @@ public sealed class AuthMatrixTests(ApiFixture api)
         return endpoint.Str("id");
     }
 
-    private sealed record Setup(string Customer, string GrantId, string SpareKeyId, string EndpointId, Dictionary<string, string?> Keys)
+    private sealed record Setup(string Customer, string GrantId, string ScheduleId, string SpareKeyId, string EndpointId, Dictionary<string, string?> Keys)
     {
         public static async Task<Setup> CreateAsync(ApiFixture api)
         {
@@ -151,7 +165,7 @@ public sealed class AuthMatrixTests(ApiFixture api)
                 keys[scope] = await api.KeyAsync("matrix-" + scope, scope);
             }
 
-            return new Setup(customer, grantId, spare.Str("id"), await NewEndpointAsync(api), keys);
+            return new Setup(customer, grantId, await NewScheduleAsync(api, customer), spare.Str("id"), await NewEndpointAsync(api), keys);
         }
     }
 }

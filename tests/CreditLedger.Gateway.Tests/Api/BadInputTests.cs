@@ -13,6 +13,7 @@ public sealed class BadInputTests(ApiFixture api)
 {
     private const string Grants = "/v1/customers/{c}/credit-grants";
     private const string Apply = "/v1/customers/{c}/invoices/inv_bad/apply-credits";
+    private const string Schedules = "/v1/customers/{c}/credit-schedules";
 
     private static readonly Dictionary<string, Case> Cases = new Case[]
     {
@@ -117,6 +118,31 @@ public sealed class BadInputTests(ApiFixture api)
         new("api key without name", "POST", "/v1/api-keys", """{"scopes":["read"]}""", 400, "validation_failed", "name"),
         new("revoke unknown key", "DELETE", "/v1/api-keys/key_missing", null, 404, "api_key_not_found", null),
         new("enable unknown endpoint", "POST", "/v1/webhook-endpoints/we_missing/enable", null, 404, "webhook_endpoint_not_found", null),
+        new("schedule missing every", "POST", Schedules, """{"type":"units","amount":"10","unit":"api_calls","reason":"Allowance"}""", 400, "validation_failed", "every"),
+        new("schedule every year", "POST", Schedules, Schedule(every: "\"year\""), 400, "validation_failed", "every"),
+        new("schedule every PT30S", "POST", Schedules, Schedule(every: "\"PT30S\""), 400, "validation_failed", "every"),
+        new("schedule every PT0M", "POST", Schedules, Schedule(every: "\"PT0M\""), 400, "validation_failed", "every"),
+        new("schedule every P1M", "POST", Schedules, Schedule(every: "\"P1M\""), 400, "validation_failed", "every"),
+        new("schedule every number", "POST", Schedules, Schedule(every: "60"), 400, "validation_failed", "every"),
+        new("schedule zero periods", "POST", Schedules, Schedule(extra: ""","periods":0"""), 400, "validation_failed", "periods"),
+        new("schedule 10,001 periods", "POST", Schedules, Schedule(extra: ""","periods":10001"""), 400, "validation_failed", "periods"),
+        new("schedule fractional periods", "POST", Schedules, Schedule(extra: ""","periods":1.5"""), 400, "validation_failed", "periods"),
+        new("schedule startsAt a day ago", "POST", Schedules, Schedule(extra: ""","startsAt":"2000-01-01T00:00:00Z" """), 400, "validation_failed", "startsAt"),
+        new("schedule startsAt without zone", "POST", Schedules, Schedule(extra: ""","startsAt":"2030-01-01T00:00:00" """), 400, "validation_failed", "startsAt"),
+        new("schedule rollover a number", "POST", Schedules, Schedule(extra: ""","rollover":500"""), 400, "validation_failed", "rollover"),
+        new("schedule rollover without maxAmount", "POST", Schedules, Schedule(extra: ""","rollover":{}"""), 400, "validation_failed", "rollover.maxAmount"),
+        new("schedule rollover zero", "POST", Schedules, Schedule(extra: ""","rollover":{"maxAmount":"0"}"""), 400, "validation_failed", "rollover.maxAmount"),
+        new("schedule rollover unknown field", "POST", Schedules, Schedule(extra: ""","rollover":{"maxAmount":"5","percent":50}"""), 400, "validation_failed", "rollover.percent"),
+        new("schedule rollover too precise", "POST", Schedules, """{"type":"monetary","amount":"5.00","currency":"USD","reason":"r","every":"month","rollover":{"maxAmount":"1.005"}}""", 400, "validation_failed", "rollover.maxAmount"),
+        new("schedule expiresAt", "POST", Schedules, Schedule(extra: ""","expiresAt":"2030-01-01T00:00:00Z" """), 400, "validation_failed", "expiresAt"),
+        new("schedule priority 101", "POST", Schedules, Schedule(extra: ""","priority":101"""), 400, "validation_failed", "priority"),
+        new("schedule zero amount", "POST", Schedules, Schedule(amount: "\"0\""), 400, "validation_failed", "amount"),
+        new("schedule unknown", "GET", Schedules + "/sch_missing", null, 404, "schedule_not_found", null),
+        new("schedule bad id", "GET", Schedules + "/sch%20bad", null, 400, "validation_failed", "scheduleId"),
+        new("schedule bad cursor", "GET", Schedules + "?cursor=nope", null, 400, "validation_failed", "cursor"),
+        new("cancel unknown schedule", "POST", Schedules + "/sch_missing/cancel", """{"reason":"Done"}""", 404, "schedule_not_found", null),
+        new("cancel without reason", "POST", Schedules + "/sch_missing/cancel", "{}", 400, "validation_failed", "reason"),
+        new("schedules of unknown customer", "GET", "/v1/customers/nobody-at-all/credit-schedules", null, 404, "customer_not_found", null),
         new("enable from a word", "POST", "/v1/webhook-endpoints/we_missing/enable", """{"from":"yesterday"}""", 400, "validation_failed", "from"),
         new("enable unknown field", "POST", "/v1/webhook-endpoints/we_missing/enable", """{"since":"2026-01-01T00:00:00Z"}""", 400, "validation_failed", "since"),
         new("rotate unknown endpoint", "POST", "/v1/webhook-endpoints/we_missing/rotate-secret", null, 404, "webhook_endpoint_not_found", null),
@@ -179,6 +205,9 @@ public sealed class BadInputTests(ApiFixture api)
 
     private static string Grant(string type = "\"monetary\"", string amount = "\"5.00\"", string currency = "USD", string reason = "\"Welcome credit\"", string extra = "") =>
         $$"""{"type":{{type}},"amount":{{amount}},"currency":"{{currency}}","reason":{{reason}}{{extra}}}""";
+
+    private static string Schedule(string every = "\"month\"", string amount = "\"10\"", string extra = "") =>
+        $$"""{"type":"units","amount":{{amount}},"unit":"api_calls","reason":"Monthly allowance","every":{{every}}{{extra}}}""";
 
     private static string Units(string unit = "api_calls", string amount = "\"5\"") =>
         $$"""{"type":"units","amount":{{amount}},"unit":"{{unit}}","reason":"Purchased package"}""";

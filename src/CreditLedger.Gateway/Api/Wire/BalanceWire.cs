@@ -34,7 +34,10 @@ public sealed record TransactionItem(
     string Actor,
     string Source,
     DateTimeOffset OccurredAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Consumed);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Consumed,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ScheduleId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Period = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RolloverOf = null);
 
 /// <summary>A page of the history, newest first, with the customer's version.</summary>
 public sealed record TransactionPage(IReadOnlyList<TransactionItem> Data, string? NextCursor, long Version);

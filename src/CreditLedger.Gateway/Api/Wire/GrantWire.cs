@@ -37,7 +37,10 @@ public sealed record GrantResponse(
     string Reason,
     DateTimeOffset CreatedAt,
     long Version,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? VoidedAmount);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? VoidedAmount,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ScheduleId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Period = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RolloverOf = null);
 
 /// <summary>A page of grants with the customer's version.</summary>
 public sealed record GrantPage(IReadOnlyList<GrantResponse> Data, string? NextCursor, long Version);
