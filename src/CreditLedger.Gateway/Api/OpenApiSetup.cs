@@ -103,6 +103,7 @@ public static class OpenApiSetup
         ["API keys"] = "Keys for the API, each with scopes; the secret is shown once, at creation. Admin only.",
         ["Customers"] = "The customers credits are granted to, created on first use or explicitly, and listed.",
         ["Credit grants"] = "Grants of money or units with a reason and an optional expiry; voiding removes what remains of one.",
+        ["Credit programs"] = "Rules that grant credits on their own: recurring grants (credit schedules), each period granted exactly once at its start, with optional rollover.",
         ["Balances and history"] = "Available, pending and expiring-soon balances per credit type, and the customer's ledger entries.",
         ["Invoices"] = "Applying credits to an invoice (soonest-expiring first), then paying or voiding it.",
         ["Webhooks"] = "Endpoints that receive signed credit events, their delivery progress, retries and secrets.",
@@ -116,7 +117,7 @@ public static class OpenApiSetup
         zeros ("10000", "2.5"). Requests accept an amount as a string or a JSON number matching `^[0-9]+(\.[0-9]+)?$`
         and reject more decimals than the credit type allows (never rounded). Ids in paths: 1-128 characters of
         A-Z a-z 0-9 . _ : -. Errors are application/problem+json with a stable `code`. Lists take `limit` (1-200,
-        default 50) and `cursor`, and answer { data, nextCursor }. Grant, void grant, pay and void invoice accept
+        default 50) and `cursor`, and answer { data, nextCursor }. Grant, void grant, pay and void invoice, create and cancel schedule accept
         `Idempotency-Key` (up to 255 characters): the same key and body replay the first answer with
         `Idempotent-Replayed: true`; a different body is 409 idempotency_key_reused. Apply-credits is idempotent
         by its invoice id. Every answer about a customer carries `version`, the number of its latest ledger entry.

@@ -15,6 +15,8 @@ public sealed class OpenApiTests(ApiFixture api) : IClassFixture<ApiFixture>
         "PUT /v1/customers/{customerId}", "GET /v1/customers", "GET /v1/customers/{customerId}",
         "POST /v1/customers/{customerId}/credit-grants", "GET /v1/customers/{customerId}/credit-grants",
         "GET /v1/customers/{customerId}/credit-grants/{grantId}", "POST /v1/customers/{customerId}/credit-grants/{grantId}/void",
+        "POST /v1/customers/{customerId}/credit-schedules", "GET /v1/customers/{customerId}/credit-schedules",
+        "GET /v1/customers/{customerId}/credit-schedules/{scheduleId}", "POST /v1/customers/{customerId}/credit-schedules/{scheduleId}/cancel",
         "GET /v1/customers/{customerId}/credit-balances", "GET /v1/customers/{customerId}/credit-transactions",
         "POST /v1/customers/{customerId}/invoices/{invoiceId}/apply-credits", "POST /v1/customers/{customerId}/invoices/{invoiceId}/pay",
         "POST /v1/customers/{customerId}/invoices/{invoiceId}/void", "GET /v1/customers/{customerId}/invoices/{invoiceId}",
