@@ -39,7 +39,10 @@ public sealed partial class CustomerCredits
         }
     }
 
-    /// <summary>Folds one entry in. Entries must come in version order, each exactly one after the last.</summary>
+    /// <summary>
+    /// Folds one entry in. Entries must come in version order, each exactly one after the last. Grants that have
+    /// ended by then (see <see cref="HasEnded"/>) leave memory.
+    /// </summary>
     /// <exception cref="LedgerInvariantException">The entry is out of order, names an unknown grant, or breaks conservation.</exception>
     public void Replay(LedgerEntry entry)
     {
@@ -57,6 +60,12 @@ public sealed partial class CustomerCredits
 
         Version = entry.Version;
         LastOccurredAt = LastOccurredAt is { } last && last > entry.OccurredAt ? last : entry.OccurredAt;
+        if (entry.Kind == EntryKind.Granted)
+        {
+            TrackExpiry(_grants[entry.GrantId]);
+        }
+
+        RetireEnded(entry.GrantId);
     }
 
     // The one place where entries change grants: commits, replays and plans all come through here.

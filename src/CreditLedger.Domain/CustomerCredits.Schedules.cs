@@ -153,6 +153,16 @@ public sealed partial class CustomerCredits
             copy._periodsRecorded.Add(scheduleId, periods);
         }
 
+        foreach (var (creditType, totals) in _ended)
+        {
+            copy._ended.Add(creditType, totals);
+        }
+
+        foreach (var grant in copy._grants.Values)
+        {
+            copy.TrackExpiry(grant);
+        }
+
         copy.Commit(copy.PlanExpiries(Provenance.Reminder, at));
         return copy;
     }

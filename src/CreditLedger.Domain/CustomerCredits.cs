@@ -1,7 +1,8 @@
 namespace CreditLedger.Domain;
 
 /// <summary>
-/// One customer's credits: its grants, its unpaid invoices and its version, and every rule that changes them.
+/// One customer's credits: its grants (those that can still change; ended ones leave only totals), its unpaid
+/// invoices, its credit schedules and its version, and every rule that changes them.
 /// Commands are planned first (<c>Plan*</c>: pure, nothing changes) into a <see cref="Decision"/>; once the
 /// decision's entries are durable, <see cref="Commit"/> folds them in. Folding the same entries from an empty
 /// state (<see cref="Replay"/>) gives the same grants: the ledger is the source of truth, this is its cache.
@@ -22,10 +23,10 @@ public sealed partial class CustomerCredits
     /// <summary>When the latest entry occurred, if there is one.</summary>
     public DateTimeOffset? LastOccurredAt { get; private set; }
 
-    /// <summary>Every grant, in creation order.</summary>
+    /// <summary>Every grant that has not ended (see <see cref="HasEnded"/>), in creation order.</summary>
     public IEnumerable<Grant> Grants => _grants.Values.OrderBy(g => g.CreatedVersion);
 
-    /// <summary>The number of grants.</summary>
+    /// <summary>The number of grants that have not ended: what the grant limit counts.</summary>
     public int GrantCount => _grants.Count;
 
     /// <summary>The unpaid invoices (paid and voided ones are kept by the caller's storage, not here).</summary>
@@ -40,8 +41,14 @@ public sealed partial class CustomerCredits
     /// <param name="lastOccurredAt">When its latest entry occurred.</param>
     /// <param name="grants">Its grants.</param>
     /// <param name="periodsRecorded">How many periods of each schedule are in the ledger by that version.</param>
+    /// <param name="ended">The totals of the grants that had ended by that version, per credit type.</param>
+    /// <remarks>Grants of the snapshot that have ended by its latest entry leave memory at once, as a replay would have them.</remarks>
     public static CustomerCredits Restore(
-        long version, DateTimeOffset? lastOccurredAt, IEnumerable<Grant> grants, IReadOnlyDictionary<string, long>? periodsRecorded = null)
+        long version,
+        DateTimeOffset? lastOccurredAt,
+        IEnumerable<Grant> grants,
+        IReadOnlyDictionary<string, long>? periodsRecorded = null,
+        IReadOnlyDictionary<CreditType, EndedGrants>? ended = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(version);
         ArgumentNullException.ThrowIfNull(grants);
@@ -57,6 +64,18 @@ public sealed partial class CustomerCredits
             {
                 throw new LedgerInvariantException($"Snapshot at version {version} holds grant {grant.GrantId} twice or from a later version.");
             }
+
+            credits.TrackExpiry(grant);
+        }
+
+        foreach (var (creditType, totals) in ended ?? new Dictionary<CreditType, EndedGrants>())
+        {
+            credits._ended[creditType] = totals;
+        }
+
+        foreach (var grant in credits._grants.Values.ToList())
+        {
+            credits.RetireEnded(grant.GrantId);
         }
 
         return credits;
@@ -140,7 +159,7 @@ public sealed partial class CustomerCredits
         SeenAt(instant)._grants.Values.Where(g => g.CreditType == creditType && g.IsUsableAt(instant)).Sum(g => g.Remaining);
 
     /// <summary>
-    /// The balances of every credit type the customer has grants in, at <paramref name="instant"/>, ordered by
+    /// The balances of every credit type the customer has or had grants in, at <paramref name="instant"/>, ordered by
     /// credit type code. "Expiring soon" counts available credits whose grant expires at or before
     /// <paramref name="instant"/> + <paramref name="expiringWithinDays"/> x 24 h. Expiries and schedule periods due
     /// by <paramref name="instant"/> count even before their entries are written (<see cref="SeenAt"/>).
@@ -150,13 +169,17 @@ public sealed partial class CustomerCredits
         ArgumentOutOfRangeException.ThrowIfLessThan(expiringWithinDays, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(expiringWithinDays, LedgerLimits.MaxExpiringWithinDays);
         var horizon = instant.AddDays(expiringWithinDays);
-        return SeenAt(instant)._grants.Values
-            .GroupBy(g => g.CreditType)
-            .OrderBy(group => group.Key.Code, StringComparer.Ordinal)
-            .Select(group =>
+        var seen = SeenAt(instant);
+        var live = seen._grants.Values.ToLookup(g => g.CreditType);
+        return live.Select(group => group.Key)
+            .Union(seen._ended.Keys)
+            .OrderBy(creditType => creditType.Code, StringComparer.Ordinal)
+            .Select(creditType =>
             {
-                decimal available = 0, pending = 0, expiringSoon = 0, granted = 0, consumed = 0, expired = 0, voided = 0;
-                foreach (var grant in group)
+                var ended = seen._ended.GetValueOrDefault(creditType, EndedGrants.None);
+                decimal available = 0, pending = 0, expiringSoon = 0;
+                decimal granted = ended.Granted, consumed = ended.Consumed, expired = ended.Expired, voided = ended.Voided;
+                foreach (var grant in live[creditType])
                 {
                     granted += grant.Terms.Amount;
                     pending += grant.Pending;
@@ -177,7 +200,7 @@ public sealed partial class CustomerCredits
                     }
                 }
 
-                return new CreditBalance(group.Key, available, pending, expiringSoon, granted, consumed, expired, voided);
+                return new CreditBalance(creditType, available, pending, expiringSoon, granted, consumed, expired, voided);
             })
             .ToList();
     }

@@ -4,7 +4,7 @@ using CreditLedger.Domain;
 namespace CreditLedger.Grains;
 
 /// <summary>
-/// A customer's grants at a version, stored in Orleans grain storage as plain JSON so that activation does not
+/// A customer's grants at a version (those that can still change, and the totals of those that ended), stored in Orleans grain storage as plain JSON so that activation does not
 /// replay the whole ledger. It is a cache: the entries after <see cref="Version"/> are always replayed on top,
 /// and a snapshot ahead of the ledger is ignored. Unpaid invoices are not in it (they are read from the
 /// invoices table). <see cref="Format"/> changes when the shape does.
@@ -26,6 +26,12 @@ public sealed class CustomerCreditsSnapshot
     /// <summary>How many periods of each credit schedule are in the ledger by <see cref="Version"/> (absent in snapshots written before schedules: none then).</summary>
     public Dictionary<string, long> PeriodsRecorded { get; set; } = [];
 
+    /// <summary>
+    /// The totals of the grants that had ended (and left memory) by <see cref="Version"/>, per credit type. Absent in
+    /// snapshots written before ended grants left memory: those hold every grant, and the ended ones leave on restore.
+    /// </summary>
+    public List<EndedGrantsSnapshot> Ended { get; set; } = [];
+
     /// <summary>Describes <paramref name="credits"/> at its version.</summary>
     public static CustomerCreditsSnapshot Of(CustomerCredits credits) => new()
     {
@@ -40,6 +46,10 @@ public sealed class CustomerCreditsSnapshot
             RolloverOf = g.Terms.RolloverOf,
         }).ToList(),
         PeriodsRecorded = credits.PeriodsRecordedBySchedule.ToDictionary(StringComparer.Ordinal),
+        Ended = credits.EndedGrantTotals
+            .OrderBy(e => e.Key.Code, StringComparer.Ordinal)
+            .Select(e => new EndedGrantsSnapshot(e.Key.Code, e.Value.Count, e.Value.Granted, e.Value.Consumed, e.Value.Expired, e.Value.Voided))
+            .ToList(),
     };
 
     /// <summary>Rebuilds the state the snapshot describes.</summary>
@@ -52,8 +62,18 @@ public sealed class CustomerCreditsSnapshot
                 RolloverOf = g.RolloverOf,
             },
             g.CreatedVersion, g.CreatedAt, g.Remaining, g.Pending, g.Consumed, g.Expired, g.Voided, g.IsVoided)),
-            PeriodsRecorded);
+            PeriodsRecorded,
+            Ended.ToDictionary(e => CreditType.Parse(e.CreditType), e => new EndedGrants(e.Count, e.Granted, e.Consumed, e.Expired, e.Voided)));
 }
+
+/// <summary>The totals of one credit type's ended grants in a <see cref="CustomerCreditsSnapshot"/>.</summary>
+/// <param name="CreditType">Code.</param>
+/// <param name="Count">How many grants ended.</param>
+/// <param name="Granted">What they granted.</param>
+/// <param name="Consumed">What of it was consumed.</param>
+/// <param name="Expired">What of it expired.</param>
+/// <param name="Voided">What of it was voided.</param>
+public sealed record EndedGrantsSnapshot(string CreditType, long Count, decimal Granted, decimal Consumed, decimal Expired, decimal Voided);
 
 /// <summary>One grant in a <see cref="CustomerCreditsSnapshot"/>.</summary>
 /// <param name="GrantId">Id.</param>

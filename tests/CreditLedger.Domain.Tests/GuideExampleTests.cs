@@ -67,8 +67,11 @@ public sealed class GuideExampleTests
         Assert.Equal(0m, apply.Invoice!.Lines[0].Applied);
         Assert.Equal([EntryKind.Expired], apply.Entries.Select(e => e.Kind).ToArray());
         Assert.Equal(after, apply.Entries[0].OccurredAt);
-        Assert.Equal(Rejection.GrantNotActive, voidGrant.Rejection);
+        // Expired with nothing pending, the grant has ended and left memory: the grain answers grant_not_active from the ledger.
+        Assert.Equal(Rejection.GrantNotFound, voidGrant.Rejection);
+        Assert.Null(credits.FindGrant("g"));
         Assert.Equal(25m, credits.Balance(after).Expired);
+        Assert.Equal(25m, credits.Balance(after).Granted);
         Assert.Equal(0m, credits.Balance(after).Available);
     }
 }

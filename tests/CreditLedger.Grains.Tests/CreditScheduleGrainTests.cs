@@ -181,6 +181,43 @@ public sealed class CreditScheduleGrainTests(GrainFixture fixture) : IClassFixtu
         }
     }
 
+    [Fact]
+    public async Task EndedGrants_LeaveMemory_AndAreStillRead_Listed_AndRefusedAVoid_FromTheLedger()
+    {
+        var customerId = fixture.NewCustomerId("ended");
+        var grain = await Silo.CreatedAsync(customerId);
+        var expiring = await grain.GrantedAsync(Commands.Usd(30m, fixture.Clock.GetUtcNow().AddDays(1), reason: "Trial"));
+        var voided = await grain.GrantedAsync(Commands.Usd(20m, reason: "Duplicate"));
+        var kept = await grain.GrantedAsync(Commands.Usd(10m, reason: "Kept"));
+        await grain.VoidGrantAsync(voided.GrantId, "Granted twice", Commands.Api);
+        await grain.ApplyAsync("inv_1", Commands.Total(5m), Commands.Api);
+        await grain.PayInvoiceAsync("inv_1", Commands.Api);
+        fixture.Clock.Advance(TimeSpan.FromDays(2));
+        await grain.ApplyAsync("inv_2", Commands.Total(1m), Commands.Api);
+        await CustomerSilo.DeactivateAsync(grain);
+
+        Assert.Equal(1, (await grain.GetActivationInfoAsync()).GrantsHeld);
+        var read = (await grain.GetGrantAsync(expiring.GrantId)).Grant!;
+        var all = await grain.ListGrantsAsync(null, null, 10);
+        var firstPage = await grain.ListGrantsAsync(null, null, 2);
+        var secondPage = await grain.ListGrantsAsync(null, firstPage.NextBeforeVersion, 2);
+        var expired = await grain.ListGrantsAsync(GrantStatus.Expired, null, 10);
+        var voidedList = await grain.ListGrantsAsync(GrantStatus.Voided, null, 10);
+        var voidAgain = await grain.VoidGrantAsync(expiring.GrantId, "Too late", Commands.WithKey("late"));
+        var replay = await grain.VoidGrantAsync(expiring.GrantId, "Too late", Commands.WithKey("late"));
+        var usd = Assert.Single((await grain.GetBalancesAsync(30)).Balances);
+
+        Assert.Equal(("expired", 0m, 25m, 5m, "Trial"), (read.Status, read.Remaining, read.Expired, read.Consumed, read.Reason));
+        Assert.Equal([kept.GrantId, voided.GrantId, expiring.GrantId], all.Grants.Select(g => g.GrantId));
+        Assert.Equal([kept.GrantId, voided.GrantId], firstPage.Grants.Select(g => g.GrantId));
+        Assert.Equal([expiring.GrantId], secondPage.Grants.Select(g => g.GrantId));
+        Assert.Null(secondPage.NextBeforeVersion);
+        Assert.Equal([expiring.GrantId], expired.Grants.Select(g => g.GrantId));
+        Assert.Equal(("voided", 20m, "Duplicate"), (voidedList.Grants.Single().Status, voidedList.Grants.Single().Voided, voidedList.Grants.Single().Reason));
+        Assert.Equal((CommandStatus.GrantNotActive, true), (voidAgain.Status, replay.Replayed));
+        Assert.Equal((9m, 60m, 5m, 25m, 20m), (usd.Available, usd.Granted, usd.Consumed, usd.Expired, usd.Voided));
+    }
+
     private static ScheduleCommand Hourly(decimal amount, decimal? rollover = null) =>
         new(CreditType.Currency("USD"), amount, "Hourly allowance", null, GrantCategory.Paid, "PT1H", null, null, rollover);
 }

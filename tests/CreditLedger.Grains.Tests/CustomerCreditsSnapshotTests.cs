@@ -3,7 +3,10 @@ using CreditLedger.Domain;
 
 namespace CreditLedger.Grains.Tests;
 
-/// <summary>A snapshot keeps what a schedule needs across activations: its grants' schedule fields and its periods recorded.</summary>
+/// <summary>
+/// A snapshot keeps what a schedule needs across activations (its grants' schedule fields and its periods recorded)
+/// and the totals of the grants that ended.
+/// </summary>
 public sealed class CustomerCreditsSnapshotTests
 {
     private static readonly DateTimeOffset At = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
@@ -27,5 +30,9 @@ public sealed class CustomerCreditsSnapshotTests
         Assert.Equal(credits.Grants.Select(g => g.Terms), restored.Grants.Select(g => g.Terms));
         Assert.Equal("sch_snap:p0", restored.FindGrant("sch_snap:r1")!.Terms.RolloverOf);
         Assert.Empty(restored.PlanExpiries(Provenance.Reminder, At.AddHours(1)).Entries);
+        // Period 0 expired with nothing pending: it left memory, and its totals travel in the snapshot.
+        Assert.Null(restored.FindGrant("sch_snap:p0"));
+        Assert.Equal(new EndedGrants(1, 100m, 0m, 100m, 0m), restored.EndedGrantTotals[CreditType.Unit("api_calls")]);
+        Assert.Equal(credits.BalancesAt(At.AddHours(1), 30), restored.BalancesAt(At.AddHours(1), 30));
     }
 }

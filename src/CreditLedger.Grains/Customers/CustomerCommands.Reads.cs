@@ -34,15 +34,19 @@ internal sealed partial class CustomerCommands
             return new GrantResult(CommandStatus.CustomerNotFound, _credits.Version, null, null, CustomerNotFound());
         }
 
-        // A schedule's period that has started is shown whether or not its entry is written yet.
+        // A schedule's period that has started is shown whether or not its entry is written yet; a grant that has ended
+        // is no longer held, and is rebuilt from the ledger.
         var at = _credits.EvaluationInstant(Now());
-        if (_credits.SeenAt(at).FindGrant(grantId) is not { } grant)
+        if (_credits.SeenAt(at).FindGrant(grantId) is { } grant)
         {
-            return new GrantResult(CommandStatus.GrantNotFound, _credits.Version, null, null, new CommandError($"The customer has no grant {grantId}."));
+            var reasons = await ReadAsync(() => _queries.ReadGrantReasonsAsync(_customerId, [grantId]));
+            return new GrantResult(CommandStatus.Ok, _credits.Version, CustomerViews.Grant(grant, reasons.GetValueOrDefault(grantId, ReasonOf(grant)), at), null, null);
         }
 
-        var reasons = await ReadAsync(() => _queries.ReadGrantReasonsAsync(_customerId, [grantId]));
-        return new GrantResult(CommandStatus.Ok, _credits.Version, CustomerViews.Grant(grant, reasons.GetValueOrDefault(grantId, ReasonOf(grant)), at), null, null);
+        var ended = await ReadAsync(() => _queries.ReadEndedGrantsAsync(_customerId, [grantId]));
+        return ended.Count == 1
+            ? new GrantResult(CommandStatus.Ok, _credits.Version, CustomerViews.Grant(ended[0].Grant, ended[0].Reason, at), null, null)
+            : new GrantResult(CommandStatus.GrantNotFound, _credits.Version, null, null, new CommandError($"The customer has no grant {grantId}."));
     }
 
     /// <summary>A page of grants, newest first, optionally of one status.</summary>
@@ -54,10 +58,64 @@ internal sealed partial class CustomerCommands
         }
 
         var at = _credits.EvaluationInstant(Now());
-        var (page, nextBefore) = _credits.GrantPage(status, beforeVersion, limit, at);
-        var reasons = await ReadAsync(() => _queries.ReadGrantReasonsAsync(_customerId, page.Select(g => g.GrantId).ToList()));
-        var views = page.Select(g => CustomerViews.Grant(g, reasons.GetValueOrDefault(g.GrantId, ReasonOf(g)), at)).ToList();
-        return new GrantListResult(CommandStatus.Ok, _credits.Version, views, nextBefore);
+        var seen = _credits.SeenAt(at);
+        if (status is GrantStatus.Scheduled or GrantStatus.Active or GrantStatus.Depleted)
+        {
+            // Only grants that can still change have these statuses: memory holds them all.
+            var (page, nextBefore) = seen.GrantPage(status, beforeVersion, limit, at);
+            var reasons = await ReadAsync(() => _queries.ReadGrantReasonsAsync(_customerId, page.Select(g => g.GrantId).ToList()));
+            var views = page.Select(g => CustomerViews.Grant(g, reasons.GetValueOrDefault(g.GrantId, ReasonOf(g)), at)).ToList();
+            return new GrantListResult(CommandStatus.Ok, _credits.Version, views, nextBefore);
+        }
+
+        return await ListWithEndedGrantsAsync(seen, status, beforeVersion, limit, at);
+    }
+
+    // A page of grants that may include ended ones: those memory holds and those the ledger has that it no longer
+    // holds, merged newest first.
+    private async Task<GrantListResult> ListWithEndedGrantsAsync(CustomerCredits seen, GrantStatus? status, long? beforeVersion, int limit, DateTimeOffset at)
+    {
+        var live = seen.GrantPage(status, beforeVersion, limit + 1, at).Page;
+        var ended = new List<(long Version, string GrantId)>();
+        var before = beforeVersion;
+        bool? voided = status switch { GrantStatus.Voided => true, GrantStatus.Expired => false, _ => null };
+        while (ended.Count <= limit)
+        {
+            var rows = await ReadAsync(() => _queries.ReadGrantedAsync(_customerId, before, voided, limit + 1));
+            ended.AddRange(rows.Where(row => seen.FindGrant(row.GrantId) is null));
+            if (rows.Count <= limit)
+            {
+                break;
+            }
+
+            before = rows[^1].Version;
+        }
+
+        var merged = live.Select(g => (Version: g.CreatedVersion, Live: (Grant?)g, Ended: (string?)null))
+            .Concat(ended.Select(row => (row.Version, Live: (Grant?)null, Ended: (string?)row.GrantId)))
+            .OrderByDescending(item => item.Version)
+            .Take(limit + 1)
+            .ToList();
+        var hasMore = merged.Count > limit;
+        var page = merged.Take(limit).ToList();
+        var liveIds = page.Where(item => item.Live is not null).Select(item => item.Live!.GrantId).ToList();
+        var endedIds = page.Where(item => item.Ended is not null).Select(item => item.Ended!).ToList();
+        var reasons = await ReadAsync(() => _queries.ReadGrantReasonsAsync(_customerId, liveIds));
+        var rebuilt = (await ReadAsync(() => _queries.ReadEndedGrantsAsync(_customerId, endedIds))).ToDictionary(e => e.Grant.GrantId, StringComparer.Ordinal);
+        var views = new List<GrantView>(page.Count);
+        foreach (var item in page)
+        {
+            if (item.Live is { } grant)
+            {
+                views.Add(CustomerViews.Grant(grant, reasons.GetValueOrDefault(grant.GrantId, ReasonOf(grant)), at));
+            }
+            else if (rebuilt.TryGetValue(item.Ended!, out var endedGrant))
+            {
+                views.Add(CustomerViews.Grant(endedGrant.Grant, endedGrant.Reason, at));
+            }
+        }
+
+        return new GrantListResult(CommandStatus.Ok, _credits.Version, views, hasMore ? page[^1].Version : null);
     }
 
     /// <summary>One credit schedule.</summary>
@@ -119,7 +177,7 @@ internal sealed partial class CustomerCommands
     public async Task<ActivationInfo> GetActivationInfoAsync()
     {
         await _pipeline.SettledAsync();
-        return new ActivationInfo(_loadedSnapshotVersion, _entriesReplayed, _credits.Version, _credits.NextDueAt());
+        return new ActivationInfo(_loadedSnapshotVersion, _entriesReplayed, _credits.Version, _credits.NextDueAt(), _credits.GrantCount);
     }
 
     private BalancesResult Balances(int expiringWithinDays)

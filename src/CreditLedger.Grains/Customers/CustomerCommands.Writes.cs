@@ -37,6 +37,13 @@ internal sealed partial class CustomerCommands
         }
 
         var decision = _credits.PlanVoidGrant(grantId, reason, ProvenanceOf(context), Now());
+        if (decision.Rejection == Rejection.GrantNotFound
+            && (await ReadAsync(() => _queries.ReadEndedGrantsAsync(_customerId, [grantId]))) is [var ended])
+        {
+            // The grant has ended and left memory: it exists, and is not active.
+            decision = _credits.RejectVoidOfEndedGrant(grantId, ended.Grant.StatusAt(decision.At), Now());
+        }
+
         GrantResult answer;
         if (decision.Outcome == DecisionOutcome.Changed)
         {

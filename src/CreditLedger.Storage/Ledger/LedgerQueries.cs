@@ -135,6 +135,78 @@ public sealed class LedgerQueries(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// Granted entries of the customer, newest first: at most <paramref name="limit"/> older than
+    /// <paramref name="beforeVersion"/> (all when null), as (version, grant id). With <paramref name="voided"/> true
+    /// only grants with a voided entry, false only grants without one, null all.
+    /// </summary>
+    public async Task<IReadOnlyList<(long Version, string GrantId)>> ReadGrantedAsync(
+        CustomerId customerId, long? beforeVersion, bool? voided, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT g.seq, g.grant_id FROM ledger_entries g
+            WHERE g.customer_id = $1 AND g.kind = 'granted' AND g.seq < $2
+              AND ($3::boolean IS NULL OR $3 = EXISTS (
+                    SELECT 1 FROM ledger_entries v WHERE v.customer_id = $1 AND v.grant_id = g.grant_id AND v.kind = 'voided'))
+            ORDER BY g.seq DESC LIMIT $4
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = beforeVersion ?? long.MaxValue });
+        command.Parameters.Add(new NpgsqlParameter { Value = voided is { } flag ? flag : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Boolean });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var rows = new List<(long, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Grants that have ended (expired, or voided, with nothing pending: the customer grain no longer holds them),
+    /// rebuilt from their entries, with their reasons; ids the ledger has no grant for are left out. What an ended
+    /// grant granted went to expiry, voids, or paid invoices.
+    /// </summary>
+    public async Task<IReadOnlyList<(Grant Grant, string Reason)>> ReadEndedGrantsAsync(
+        CustomerId customerId, IReadOnlyCollection<string> grantIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(grantIds);
+        if (grantIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var command = dataSource.CreateCommand("""
+            SELECT g.grant_id, g.seq, g.credit_type, g.amount, coalesce(g.reason, ''), g.occurred_at, g.data::text,
+                   coalesce((SELECT -sum(e.amount) FROM ledger_entries e WHERE e.customer_id = $1 AND e.grant_id = g.grant_id AND e.kind = 'expired'), 0),
+                   coalesce((SELECT -sum(e.amount) FROM ledger_entries e WHERE e.customer_id = $1 AND e.grant_id = g.grant_id AND e.kind = 'voided'), 0),
+                   EXISTS (SELECT 1 FROM ledger_entries e WHERE e.customer_id = $1 AND e.grant_id = g.grant_id AND e.kind = 'voided')
+            FROM ledger_entries g
+            WHERE g.customer_id = $1 AND g.kind = 'granted' AND g.grant_id = ANY($2)
+            ORDER BY g.seq DESC
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. grantIds] });
+        var grants = new List<(Grant, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var grantId = reader.GetString(0);
+            var creditType = CreditType.Parse(reader.GetString(2));
+            var amount = reader.GetDecimal(3);
+            var (terms, _) = LedgerJson.ReadEntryData(EntryKind.Granted, grantId, creditType, amount, reader.GetString(6));
+            var expired = reader.GetDecimal(7);
+            var voided = reader.GetDecimal(8);
+            var grant = Grant.Restore(
+                terms!, reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(5), 0, 0, amount - expired - voided, expired, voided, reader.GetBoolean(9));
+            grants.Add((grant, reader.GetString(4)));
+        }
+
+        return grants;
+    }
+
+    /// <summary>
     /// A page of the customer's history, newest first: at most <paramref name="limit"/> entries older than
     /// <paramref name="beforeVersion"/> (all when null), of one credit type when given.
     /// </summary>
