@@ -16,4 +16,7 @@ public sealed record CreditEvent(string Type, LedgerEntry Entry)
 
     /// <summary>For a low-balance event, the threshold crossed.</summary>
     public decimal? Threshold => Type == CreditEventType.BalanceLow ? Entry.Threshold : null;
+
+    /// <summary>For a top-up request event, the request.</summary>
+    public TopUpRequest? TopUp => Type == CreditEventType.TopUpRequested ? Entry.TopUp : null;
 }

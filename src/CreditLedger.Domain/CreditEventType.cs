@@ -24,6 +24,9 @@ public static class CreditEventType
     /// <summary>Available of a credit type went from at or above the customer's threshold to below it.</summary>
     public const string BalanceLow = "account.credits.balance_low";
 
+    /// <summary>Available went below the customer's top-up threshold: a top-up request was recorded.</summary>
+    public const string TopUpRequested = "account.credits.top_up_requested";
+
     /// <summary>The event an entry of <paramref name="kind"/> announces about itself; null for a paid entry, which has none.</summary>
     public static string? Of(EntryKind kind) => kind switch
     {
@@ -36,5 +39,5 @@ public static class CreditEventType
     };
 
     /// <summary>Every event type.</summary>
-    public static IReadOnlyList<string> All { get; } = [Granted, Applied, Expired, Voided, Reinstated, BalanceDepleted, BalanceLow];
+    public static IReadOnlyList<string> All { get; } = [Granted, Applied, Expired, Voided, Reinstated, BalanceDepleted, BalanceLow, TopUpRequested];
 }

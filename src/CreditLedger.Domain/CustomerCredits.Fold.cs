@@ -21,6 +21,7 @@ public sealed partial class CustomerCredits
             Replay(entry);
         }
 
+        CommitTopUps(decision);
         if (decision.Schedule is { } schedule && decision.ScheduleWrite != ScheduleWrite.None)
         {
             _schedules[schedule.ScheduleId] = schedule;

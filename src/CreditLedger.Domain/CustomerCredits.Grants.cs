@@ -47,8 +47,19 @@ public sealed partial class CustomerCredits
             return Reject(Rejection.GrantLimitReached, $"A customer can hold at most {LedgerLimits.MaxGrantsPerCustomer} grants.", at);
         }
 
+        if (request.TopUpRequestId is { } requestId && OutstandingTopUp(request.CreditType)?.RequestId != requestId)
+        {
+            return Reject(
+                Rejection.TopUpRequestNotOutstanding, $"Top-up request {requestId} is not an outstanding request of {request.CreditType.Code}.", at);
+        }
+
         var plan = new Planner(this, at, provenance);
         plan.RecordDue();
+        if (request.TopUpRequestId is { } fulfilled)
+        {
+            plan.EndTopUp(new TopUpOutcome(fulfilled, request.CreditType, request.GrantId, null));
+        }
+
         var terms = new GrantTerms(request.GrantId, request.CreditType, request.Amount, priority, request.Category, effectiveAt, request.ExpiresAt);
         plan.Append(EntryKind.Granted, terms.GrantId, terms.CreditType, terms.Amount, invoiceId: null, reason: request.Reason, terms: terms);
         return plan.Finish(grantId: terms.GrantId);

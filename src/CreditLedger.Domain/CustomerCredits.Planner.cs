@@ -46,6 +46,7 @@ public sealed partial class CustomerCredits
         private List<CreditSchedule>? _schedulesInOrder;
         private DateTimeOffset? _latest;
         private DateTimeOffset? _instant;
+        private TopUpOutcome? _endedTopUp;
 
         public Planner(CustomerCredits origin, DateTimeOffset at, Provenance provenance)
         {
@@ -283,20 +284,49 @@ public sealed partial class CustomerCredits
             _entries.Add(entry);
         }
 
+        /// <summary>The command ends an outstanding top-up request (a grant fulfils it).</summary>
+        public void EndTopUp(TopUpOutcome outcome) => _endedTopUp = outcome;
+
         public Decision Finish(
             string? grantId = null,
             Invoice? invoice = null,
             InvoiceWrite invoiceWrite = InvoiceWrite.None,
             CreditSchedule? schedule = null,
-            ScheduleWrite scheduleWrite = ScheduleWrite.None) =>
-            new(DecisionOutcome.Changed, _origin.Version, At, _entries)
+            ScheduleWrite scheduleWrite = ScheduleWrite.None)
+        {
+            RequestTopUps();
+            return new(DecisionOutcome.Changed, _origin.Version, At, _entries)
             {
                 Grant = grantId is null ? null : Grant(grantId),
                 Invoice = invoice,
                 InvoiceWrite = invoiceWrite,
                 Schedule = schedule,
                 ScheduleWrite = scheduleWrite,
+                EndedTopUp = _endedTopUp,
             };
+        }
+
+        // Judged once per command, per credit type with a rule, on the command's last entry of that credit type: below
+        // the threshold with no request outstanding (or the one outstanding ended by this command) records one, for
+        // what brings available to the target.
+        private void RequestTopUps()
+        {
+            foreach (var (creditType, rule) in _origin._topUpRules)
+            {
+                var last = _entries.FindLastIndex(e => e.CreditType == creditType);
+                if (last < 0
+                    || (_origin.OutstandingTopUp(creditType) is { } outstanding && _endedTopUp?.RequestId != outstanding.RequestId)
+                    || _entries[last].AvailableAfter >= rule.Threshold)
+                {
+                    continue;
+                }
+
+                var entry = _entries[last];
+                var request = new TopUpRequest(
+                    TopUpRequest.IdFor(entry.Version), creditType, rule.TargetBalance - entry.AvailableAfter, entry.AvailableAfter, rule.Threshold, entry.Version, entry.OccurredAt);
+                _entries[last] = entry with { Events = entry.Events | EntryEvents.TopUpRequested, TopUp = request };
+            }
+        }
 
         private IEnumerable<Grant> AllGrants()
         {

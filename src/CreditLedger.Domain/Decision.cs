@@ -62,6 +62,12 @@ public sealed class Decision
     /// <summary>How the stored schedule changes.</summary>
     public ScheduleWrite ScheduleWrite { get; internal init; }
 
-    /// <summary>Whether the command writes anything (entries, an invoice or a schedule).</summary>
-    public bool HasWrites => Entries.Count > 0 || InvoiceWrite != InvoiceWrite.None || ScheduleWrite != ScheduleWrite.None;
+    /// <summary>The outstanding top-up request the command ends (a grant fulfils it, or a fail fails it).</summary>
+    public TopUpOutcome? EndedTopUp { get; internal init; }
+
+    /// <summary>The top-up requests the command records (each carried by the entry that made it).</summary>
+    public IEnumerable<TopUpRequest> RequestedTopUps => Entries.Where(e => e.TopUp is not null).Select(e => e.TopUp!);
+
+    /// <summary>Whether the command writes anything (entries, an invoice, a schedule or a top-up request's end).</summary>
+    public bool HasWrites => Entries.Count > 0 || InvoiceWrite != InvoiceWrite.None || ScheduleWrite != ScheduleWrite.None || EndedTopUp is not null;
 }

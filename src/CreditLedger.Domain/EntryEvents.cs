@@ -18,4 +18,7 @@ public enum EntryEvents
 
     /// <summary>Available went from at or above the customer's threshold to below it (the entry carries the threshold).</summary>
     BalanceLow = 4,
+
+    /// <summary>Available went below the customer's top-up threshold with no request outstanding: a request was recorded (the entry carries it).</summary>
+    TopUpRequested = 8,
 }

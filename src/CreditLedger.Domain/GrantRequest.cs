@@ -17,4 +17,8 @@ public sealed record GrantRequest(
     int? Priority,
     GrantCategory Category,
     DateTimeOffset? EffectiveAt,
-    DateTimeOffset? ExpiresAt);
+    DateTimeOffset? ExpiresAt)
+{
+    /// <summary>The outstanding top-up request the grant fulfils, if it fulfils one.</summary>
+    public string? TopUpRequestId { get; init; }
+}

@@ -42,7 +42,10 @@ public sealed record LedgerEntry(
     /// <summary>For an entry that causes <see cref="EntryEvents.BalanceLow"/>, the threshold it crossed.</summary>
     public decimal? Threshold { get; init; }
 
-    /// <summary>The events the entry causes, in the order they are announced: its own, then depleted, then low.</summary>
+    /// <summary>For an entry that causes <see cref="EntryEvents.TopUpRequested"/>, the request it recorded.</summary>
+    public TopUpRequest? TopUp { get; init; }
+
+    /// <summary>The events the entry causes, in the order they are announced: its own, then depleted, then low, then a top-up request.</summary>
     public IEnumerable<CreditEvent> CreditEvents()
     {
         if (Events.HasFlag(EntryEvents.Own) && CreditEventType.Of(Kind) is { } own)
@@ -58,6 +61,11 @@ public sealed record LedgerEntry(
         if (Events.HasFlag(EntryEvents.BalanceLow))
         {
             yield return new CreditEvent(CreditEventType.BalanceLow, this);
+        }
+
+        if (Events.HasFlag(EntryEvents.TopUpRequested))
+        {
+            yield return new CreditEvent(CreditEventType.TopUpRequested, this);
         }
     }
 }

@@ -40,4 +40,7 @@ public enum Rejection
 
     /// <summary>The customer has <see cref="LedgerLimits.MaxActiveSchedulesPerCustomer"/> active schedules already.</summary>
     ScheduleLimitReached = 14,
+
+    /// <summary>A grant or a fail names a top-up request that is not outstanding (or is of another credit type).</summary>
+    TopUpRequestNotOutstanding = 15,
 }
