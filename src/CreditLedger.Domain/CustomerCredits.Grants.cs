@@ -57,7 +57,7 @@ public sealed partial class CustomerCredits
         plan.RecordDue();
         if (request.TopUpRequestId is { } fulfilled)
         {
-            plan.EndTopUp(new TopUpOutcome(fulfilled, request.CreditType, request.GrantId, null));
+            plan.EndTopUp(new TopUpOutcome(fulfilled, request.CreditType, request.GrantId, null, at));
         }
 
         var terms = new GrantTerms(request.GrantId, request.CreditType, request.Amount, priority, request.Category, effectiveAt, request.ExpiresAt);

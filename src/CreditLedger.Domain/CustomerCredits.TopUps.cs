@@ -77,7 +77,7 @@ public sealed partial class CustomerCredits
 
         return new Decision(DecisionOutcome.Changed, Version, at, [])
         {
-            EndedTopUp = new TopUpOutcome(requestId, creditType, null, reason),
+            EndedTopUp = new TopUpOutcome(requestId, creditType, null, reason, at),
         };
     }
 

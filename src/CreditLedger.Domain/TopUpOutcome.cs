@@ -5,4 +5,5 @@ namespace CreditLedger.Domain;
 /// <param name="CreditType">Its credit type.</param>
 /// <param name="GrantId">The grant that fulfilled it; null when it failed.</param>
 /// <param name="FailReason">Why it failed; null when fulfilled.</param>
-public sealed record TopUpOutcome(string RequestId, CreditType CreditType, string? GrantId, string? FailReason);
+/// <param name="EndedAt">When the command that ended it was evaluated.</param>
+public sealed record TopUpOutcome(string RequestId, CreditType CreditType, string? GrantId, string? FailReason, DateTimeOffset EndedAt);

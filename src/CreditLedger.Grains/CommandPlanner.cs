@@ -17,18 +17,27 @@ internal static class CommandPlanner
     public const string VoidInvoiceOperation = "void-invoice";
     public const string CreateScheduleOperation = "create-schedule";
     public const string CancelScheduleOperation = "cancel-schedule";
+    public const string FailTopUpOperation = "fail-top-up";
 
     /// <summary>Plans a grant; <paramref name="grantIds"/> names it.</summary>
     public static Planned<GrantResult> PlanGrant(CustomerCredits credits, GrantCommand command, CommandContext context, IGrantIdGenerator grantIds, DateTimeOffset now)
     {
         var request = new GrantRequest(
-            grantIds.NewGrantId(), command.CreditType, command.Amount, command.Reason, command.Priority, command.Category, Microseconds(command.EffectiveAt), Microseconds(command.ExpiresAt));
+            grantIds.NewGrantId(), command.CreditType, command.Amount, command.Reason, command.Priority, command.Category, Microseconds(command.EffectiveAt), Microseconds(command.ExpiresAt))
+        {
+            TopUpRequestId = command.TopUpRequestId,
+        };
         var decision = credits.PlanGrant(request, ProvenanceOf(context), now);
         var answer = decision.Outcome == DecisionOutcome.Changed
             ? new GrantResult(CommandStatus.Created, decision.VersionAfter, CustomerViews.Grant(decision.Grant!, command.Reason, decision.At), null, null)
             : new GrantResult(StatusOf(decision.Rejection!.Value), decision.VersionBefore, null, null, ErrorOf(decision));
-        var fingerprint = RequestFingerprint.Of(
-            GrantOperation, command.CreditType.Code, command.Amount, command.Reason, command.Priority, WireNames.Of(command.Category), command.EffectiveAt, command.ExpiresAt);
+        // A grant that fulfils no top-up request keeps the fingerprint it always had, so answers remembered before still replay.
+        var fingerprint = command.TopUpRequestId is { } topUpRequestId
+            ? RequestFingerprint.Of(
+                GrantOperation, command.CreditType.Code, command.Amount, command.Reason, command.Priority, WireNames.Of(command.Category), command.EffectiveAt, command.ExpiresAt,
+                topUpRequestId)
+            : RequestFingerprint.Of(
+                GrantOperation, command.CreditType.Code, command.Amount, command.Reason, command.Priority, WireNames.Of(command.Category), command.EffectiveAt, command.ExpiresAt);
         return new Planned<GrantResult>(decision, GrantOperation, fingerprint, answer);
     }
 

@@ -10,7 +10,8 @@ namespace CreditLedger.Grains;
 /// <summary>
 /// The body a webhook delivers for an event, <c>{ id, type, createdAt, data }</c>, where <c>data</c> has the customer,
 /// credit type, version, the entry that caused the event and the balance after it, plus the grant (granted, voided,
-/// expired; with its schedule, period and rollover source when a schedule made it), the invoice (applied, reinstated) or the threshold (balance_low). Amounts are decimal strings in the
+/// expired; with its schedule, period and rollover source when a schedule made it), the request (top_up_requested:
+/// requestId, amount, available, threshold), the invoice (applied, reinstated) or the threshold (balance_low). Amounts are decimal strings in the
 /// credit type's format. Bodies are rendered from the ledger entries that carry the events, when they are delivered.
 /// </summary>
 public static class CreditEventPayloads
@@ -110,6 +111,14 @@ public static class CreditEventPayloads
             if (creditEvent.Threshold is { } threshold)
             {
                 json.WriteString("threshold", AmountText.Format(threshold, type));
+            }
+
+            if (creditEvent.TopUp is { } request)
+            {
+                json.WriteString("requestId", request.RequestId);
+                json.WriteString("amount", AmountText.Format(request.Amount, type));
+                json.WriteString("available", AmountText.Format(request.Available, type));
+                json.WriteString("threshold", AmountText.Format(request.Threshold, type));
             }
 
             json.WriteEndObject();

@@ -182,6 +182,31 @@ public sealed partial class CustomerCreditGrain : Grain, ICustomerCreditGrain, I
     }
 
     /// <inheritdoc />
+    public Task<TopUpRuleResult> PutTopUpRuleAsync(CreditType creditType, decimal threshold, decimal targetBalance) =>
+        _commands.PutTopUpRuleAsync(creditType, threshold, targetBalance);
+
+    /// <inheritdoc />
+    public Task<TopUpRuleResult> GetTopUpRuleAsync(CreditType creditType) => _commands.GetTopUpRuleAsync(creditType);
+
+    /// <inheritdoc />
+    public Task<TopUpRuleResult> DeleteTopUpRuleAsync(CreditType creditType) => _commands.DeleteTopUpRuleAsync(creditType);
+
+    /// <inheritdoc />
+    public Task<TopUpRequestResult> FailTopUpRequestAsync(CreditType creditType, string requestId, string reason, CommandContext context)
+    {
+        ArgumentNullException.ThrowIfNull(requestId);
+        ArgumentNullException.ThrowIfNull(context);
+        return _commands.FailTopUpRequestAsync(creditType, requestId, reason, context);
+    }
+
+    /// <inheritdoc />
+    public Task<TopUpRequestResult> GetTopUpRequestAsync(CreditType creditType, string requestId)
+    {
+        ArgumentNullException.ThrowIfNull(requestId);
+        return _commands.GetTopUpRequestAsync(creditType, requestId);
+    }
+
+    /// <inheritdoc />
     public Task<ActivationInfo> GetActivationInfoAsync() => _commands.GetActivationInfoAsync();
 
     /// <inheritdoc />

@@ -93,6 +93,14 @@ internal static class CustomerViews
         schedule.CancelledAt,
         schedule.CancelReason);
 
+    /// <summary>An outstanding top-up request, as memory holds it.</summary>
+    public static TopUpRequestView TopUpRequest(TopUpRequest request) => new(
+        request.RequestId, request.CreditType.Code, "outstanding", request.Amount, request.Available, request.Threshold, request.CreatedAt, request.Version, null, null, null);
+
+    /// <summary>A top-up request as stored, whatever became of it.</summary>
+    public static TopUpRequestView TopUpRequest(TopUpRequestRecord record) =>
+        TopUpRequest(record.Request) with { Status = record.Status, GrantId = record.GrantId, FailReason = record.FailReason, EndedAt = record.EndedAt };
+
     public static CustomerView Customer(CustomerRecord customer) =>
         new(customer.CustomerId, customer.Name, customer.Email, customer.CreatedAt, customer.UpdatedAt);
 

@@ -8,4 +8,5 @@ namespace CreditLedger.Grains;
 [JsonSerializable(typeof(GrantResult))]
 [JsonSerializable(typeof(InvoiceResult))]
 [JsonSerializable(typeof(ScheduleResult))]
+[JsonSerializable(typeof(TopUpRequestResult))]
 internal sealed partial class GrainJsonContext : JsonSerializerContext;

@@ -36,7 +36,7 @@ public sealed class TopUpTests
         var small = credits.Committed(credits.PlanGrant(TopUp("g_small", 2m, "tur_2"), Credits.Api, Credits.Start.AddMinutes(1)));
 
         // 7 is still below 10: the fulfilling grant's own entry requests again, for 43.
-        Assert.Equal(new TopUpOutcome("tur_2", Credits.Usd, "g_small", null), small.EndedTopUp);
+        Assert.Equal(new TopUpOutcome("tur_2", Credits.Usd, "g_small", null, Credits.Start.AddMinutes(1)), small.EndedTopUp);
         Assert.Equal(("tur_3", 43m), (small.Entries[0].TopUp!.RequestId, small.Entries[0].TopUp!.Amount));
         var full = credits.Committed(credits.PlanGrant(TopUp("g_full", 43m, "tur_3"), Credits.Api, Credits.Start.AddMinutes(2)));
         Assert.Empty(full.RequestedTopUps);
@@ -60,7 +60,7 @@ public sealed class TopUpTests
         var failed = credits.Committed(credits.PlanFailTopUp(Credits.Usd, "tur_2", "Card declined", Credits.Start.AddMinutes(1)));
         var twice = credits.PlanFailTopUp(Credits.Usd, "tur_2", "Card declined", Credits.Start.AddMinutes(1));
 
-        Assert.Equal((new TopUpOutcome("tur_2", Credits.Usd, null, "Card declined"), 0, version), (failed.EndedTopUp, failed.Entries.Count, credits.Version));
+        Assert.Equal((new TopUpOutcome("tur_2", Credits.Usd, null, "Card declined", Credits.Start.AddMinutes(1)), 0, version), (failed.EndedTopUp, failed.Entries.Count, credits.Version));
         Assert.Null(credits.OutstandingTopUp(Credits.Usd));
         Assert.Equal(Rejection.TopUpRequestNotOutstanding, twice.Rejection);
         var next = credits.Apply("inv_2", 1m, Credits.Start.AddMinutes(2));

@@ -64,6 +64,9 @@ public sealed class ContractStyleTests
             ["ScheduleNotFound"] = 12,
             ["ScheduleNotActive"] = 13,
             ["ScheduleLimitReached"] = 14,
+            ["TopUpRequestNotOutstanding"] = 15,
+            ["TopUpRuleNotFound"] = 16,
+            ["TopUpRequestNotFound"] = 17,
         };
 
         Assert.Equal(pinned, Enum.GetValues<CommandStatus>().ToDictionary(s => s.ToString(), s => (int)s));

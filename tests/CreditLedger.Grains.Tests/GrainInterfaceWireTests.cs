@@ -7,8 +7,9 @@ namespace CreditLedger.Grains.Tests;
 
 /// <summary>
 /// Credit types, grant categories and grant statuses cross the grain interface parsed (validated once, at the edge)
-/// and on the wire as their codes and names, in the very bytes the previous version wrote for its string fields: a
-/// gateway and a silo one version apart understand each other during a rolling upgrade, in both directions.
+/// and on the wire as their codes and names, in the very bytes the previous version wrote for its string fields (a
+/// field added since is skipped by the previous version): a gateway and a silo one version apart understand each
+/// other during a rolling upgrade, in both directions.
 /// </summary>
 public sealed class GrainInterfaceWireTests : IDisposable
 {
@@ -31,16 +32,17 @@ public sealed class GrainInterfaceWireTests : IDisposable
         Assert.Equal((CreditKind.Units, LedgerLimits.UnitScale), (received.CreditType.Kind, received.CreditType.Scale));
     }
 
+    // The top-up request id is a field the previous version did not have: it skips it, and reads the rest as it wrote it.
     [Fact]
-    public void GrantCommand_IsWrittenAsThePreviousVersionWroteIt_AndReadsWhatItWrote()
+    public void GrantCommand_ThePreviousVersionReadsWhatItWrites_AndItReadsWhatThePreviousVersionWrote()
     {
         var command = new GrantCommand(CreditType.Parse("JPY"), 500m, "Welcome credit", null, GrantCategory.Promotional, null, Expiry);
         var previous = new PreviousGrantCommand("JPY", 500m, "Welcome credit", null, "promotional", null, Expiry);
 
         var written = Serializer.SerializeToArray(command);
 
-        Assert.Equal(Serializer.SerializeToArray(previous), written);
         Assert.Equal(previous, Serializer.Deserialize<PreviousGrantCommand>(written));
+        Assert.Equal(previous, Serializer.Deserialize<PreviousGrantCommand>(Serializer.SerializeToArray(command with { TopUpRequestId = "tur_7" })));
         var read = Serializer.Deserialize<GrantCommand>(Serializer.SerializeToArray(previous))!;
         Assert.Equal(command, read);
         Assert.Equal(0, read.CreditType.Scale);

@@ -64,4 +64,13 @@ public enum CommandStatus
 
     /// <summary>The customer has the most active credit schedules it may.</summary>
     ScheduleLimitReached = 14,
+
+    /// <summary>A grant or a fail names a top-up request that is not outstanding (or is of another credit type).</summary>
+    TopUpRequestNotOutstanding = 15,
+
+    /// <summary>The customer has no top-up rule for that credit type.</summary>
+    TopUpRuleNotFound = 16,
+
+    /// <summary>The customer has no top-up request with that id for that credit type.</summary>
+    TopUpRequestNotFound = 17,
 }

@@ -10,6 +10,7 @@ namespace CreditLedger.Contracts.Customers;
 /// <param name="Category">Paid or promotional (on the wire: its name, see <see cref="GrantCategoryCodec"/>).</param>
 /// <param name="EffectiveAt">Null means now.</param>
 /// <param name="ExpiresAt">Null means never.</param>
+/// <param name="TopUpRequestId">The outstanding top-up request the grant fulfils, if any.</param>
 [GenerateSerializer]
 [Immutable]
 [Alias("CreditLedger.GrantCommand")]
@@ -20,4 +21,5 @@ public sealed record GrantCommand(
     [property: Id(3)] int? Priority,
     [property: Id(4)] GrantCategory Category,
     [property: Id(5)] DateTimeOffset? EffectiveAt,
-    [property: Id(6)] DateTimeOffset? ExpiresAt);
+    [property: Id(6)] DateTimeOffset? ExpiresAt,
+    [property: Id(7)] string? TopUpRequestId = null);

@@ -86,6 +86,26 @@ public interface ICustomerCreditGrain : IGrainWithStringKey
     [Alias("ListSchedules")]
     Task<ScheduleListResult> ListSchedulesAsync(string? afterScheduleId, int limit);
 
+    /// <summary>Sets the top-up rule of a credit type (validated at the edge); it never requests by itself.</summary>
+    [Alias("PutTopUpRule")]
+    Task<TopUpRuleResult> PutTopUpRuleAsync(CreditType creditType, decimal threshold, decimal targetBalance);
+
+    /// <summary>The top-up rule of a credit type, with its outstanding request.</summary>
+    [Alias("GetTopUpRule")]
+    Task<TopUpRuleResult> GetTopUpRuleAsync(CreditType creditType);
+
+    /// <summary>Removes the top-up rule of a credit type; an outstanding request can still be fulfilled or failed.</summary>
+    [Alias("DeleteTopUpRule")]
+    Task<TopUpRuleResult> DeleteTopUpRuleAsync(CreditType creditType);
+
+    /// <summary>Fails an outstanding top-up request (the charge failed); failing a failed one answers it again.</summary>
+    [Alias("FailTopUpRequest")]
+    Task<TopUpRequestResult> FailTopUpRequestAsync(CreditType creditType, string requestId, string reason, CommandContext context);
+
+    /// <summary>A top-up request, whatever became of it.</summary>
+    [Alias("GetTopUpRequest")]
+    Task<TopUpRequestResult> GetTopUpRequestAsync(CreditType creditType, string requestId);
+
     /// <summary>How this activation loaded its state (snapshot version, entries replayed): for operators and tests.</summary>
     [Alias("GetActivationInfo")]
     Task<ActivationInfo> GetActivationInfoAsync();

@@ -15,6 +15,7 @@ public static partial class ApiEndpoints
         v1.MapCustomerEndpoints();
         v1.MapGrantEndpoints();
         v1.MapCreditScheduleEndpoints();
+        v1.MapCreditTopUpEndpoints();
         v1.MapBalanceEndpoints();
         v1.MapInvoiceEndpoints();
         v1.MapCreditAlertEndpoints();

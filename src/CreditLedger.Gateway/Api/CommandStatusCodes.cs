@@ -33,6 +33,9 @@ public static class CommandStatusCodes
         CommandStatus.ScheduleNotFound => "schedule_not_found",
         CommandStatus.ScheduleNotActive => "schedule_not_active",
         CommandStatus.ScheduleLimitReached => "schedule_limit_reached",
+        CommandStatus.TopUpRequestNotOutstanding => "top_up_request_not_outstanding",
+        CommandStatus.TopUpRuleNotFound => "top_up_rule_not_found",
+        CommandStatus.TopUpRequestNotFound => "top_up_request_not_found",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "No error code for this command status."),
     };
 }

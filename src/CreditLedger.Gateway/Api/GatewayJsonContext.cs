@@ -33,4 +33,8 @@ namespace CreditLedger.Gateway.Api;
 [JsonSerializable(typeof(CancelScheduleBody))]
 [JsonSerializable(typeof(ScheduleResponse))]
 [JsonSerializable(typeof(SchedulePage))]
+[JsonSerializable(typeof(TopUpRuleBody))]
+[JsonSerializable(typeof(FailTopUpBody))]
+[JsonSerializable(typeof(TopUpRuleResponse))]
+[JsonSerializable(typeof(TopUpRequestResponse))]
 public sealed partial class GatewayJsonContext : JsonSerializerContext;

@@ -20,7 +20,7 @@ public static class GrantEndpoints
             .RequireScope(Scopes.CreditsWrite)
             .WithName("CreateCreditGrant")
             .WithSummary("Grant credits to a customer")
-            .WithDescription("Money in a currency (`type: monetary`, `currency`) or units (`type: units`, `unit`), with a reason, an optional expiry, priority and category. Accepts `Idempotency-Key`.")
+            .WithDescription("Money in a currency (`type: monetary`, `currency`) or units (`type: units`, `unit`), with a reason, an optional expiry, priority and category. With `topUpRequestId` the grant fulfils that outstanding top-up request of its credit type (409 `top_up_request_not_outstanding` otherwise). Accepts `Idempotency-Key`.")
             .Accepts<GrantBody>("application/json")
             .Produces<GrantResponse>(StatusCodes.Status201Created)
             .WithProblems(400, 404, 409, 413, 415);
@@ -62,7 +62,8 @@ public static class GrantEndpoints
 
         using (request)
         {
-            var fields = new RequestFields(request!.Body.RootElement, "type", "amount", "currency", "unit", "reason", "expiresAt", "effectiveAt", "priority", "category");
+            var fields = new RequestFields(
+                request!.Body.RootElement, "type", "amount", "currency", "unit", "reason", "expiresAt", "effectiveAt", "priority", "category", "topUpRequestId");
             var command = ParseGrant(fields);
             if (!fields.IsValid)
             {
@@ -82,13 +83,19 @@ public static class GrantEndpoints
         var effectiveAt = fields.Timestamp("effectiveAt");
         var priority = fields.WholeNumber("priority", LedgerLimits.MinPriority, LedgerLimits.MaxPriority);
         var category = CategoryOf(fields);
+        var topUpRequestId = fields.Text("topUpRequestId", required: false, LedgerLimits.MaxIdLength);
+        if (topUpRequestId is not null && !ResourceId.IsValid(topUpRequestId, out var idError))
+        {
+            fields.Error("topUpRequestId", idError);
+        }
+
         if (expiresAt is { } expires && effectiveAt is { } effective && expires <= effective)
         {
             fields.Error("expiresAt", "Must be later than effectiveAt.");
         }
 
         return fields.IsValid
-            ? new GrantCommand(creditType!.Value, amount!.Value, reason!, priority, category, effectiveAt, expiresAt)
+            ? new GrantCommand(creditType!.Value, amount!.Value, reason!, priority, category, effectiveAt, expiresAt, topUpRequestId)
             : null;
     }
 

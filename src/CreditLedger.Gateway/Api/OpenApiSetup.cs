@@ -103,7 +103,7 @@ public static class OpenApiSetup
         ["API keys"] = "Keys for the API, each with scopes; the secret is shown once, at creation. Admin only.",
         ["Customers"] = "The customers credits are granted to, created on first use or explicitly, and listed.",
         ["Credit grants"] = "Grants of money or units with a reason and an optional expiry; voiding removes what remains of one.",
-        ["Credit programs"] = "Rules that grant credits on their own: recurring grants (credit schedules), each period granted exactly once at its start, with optional rollover.",
+        ["Credit programs"] = "Rules that grant and request credits on their own: recurring grants (credit schedules), each period granted exactly once at its start, with optional rollover; and automatic top-up requests when a balance drops below a threshold.",
         ["Balances and history"] = "Available, pending and expiring-soon balances per credit type, and the customer's ledger entries.",
         ["Invoices"] = "Applying credits to an invoice (soonest-expiring first), then paying or voiding it.",
         ["Webhooks"] = "Endpoints that receive signed credit events, their delivery progress, retries and secrets.",

@@ -69,6 +69,29 @@ public static class Responses
         entry.Period,
         entry.RolloverOf);
 
+    /// <summary>A top-up request.</summary>
+    public static TopUpRequestResponse TopUpRequest(string customerId, TopUpRequestView request) => new(
+        request.RequestId,
+        customerId,
+        request.CreditType,
+        request.Status,
+        ApiRequest.Amount(request.Amount, request.CreditType),
+        ApiRequest.Amount(request.Available, request.CreditType),
+        ApiRequest.Amount(request.Threshold, request.CreditType),
+        request.CreatedAt,
+        request.GrantId,
+        request.FailReason,
+        request.EndedAt);
+
+    /// <summary>A top-up rule.</summary>
+    public static TopUpRuleResponse TopUpRule(string customerId, TopUpRuleView rule, long version) => new(
+        customerId,
+        rule.CreditType,
+        ApiRequest.Amount(rule.Threshold, rule.CreditType),
+        ApiRequest.Amount(rule.TargetBalance, rule.CreditType),
+        rule.OutstandingRequest is { } request ? TopUpRequest(customerId, request) : null,
+        version);
+
     /// <summary>A credit schedule.</summary>
     public static ScheduleResponse Schedule(string customerId, ScheduleView schedule, long version)
     {

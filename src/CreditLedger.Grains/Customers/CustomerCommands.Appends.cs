@@ -123,7 +123,8 @@ internal sealed partial class CustomerCommands
             decision.Invoice,
             record,
             changes ? decision.ScheduleWrite : ScheduleWrite.None,
-            decision.Schedule);
+            decision.Schedule,
+            changes ? decision.EndedTopUp : null);
     }
 
     // Appends a change that answers nobody (the reminder's expiries), and folds it in once it is durable.

@@ -10,7 +10,8 @@ namespace CreditLedger.Grains.Customers;
 
 /// <summary>
 /// One customer's commands and reads over its credits held in memory, with no dependency on the actor runtime: it
-/// loads the state (snapshot + credit schedules + later entries + unpaid invoices + alert thresholds), asks the domain to plan each
+/// loads the state (snapshot + credit schedules + later entries + unpaid invoices + alert thresholds + top-up
+/// rules and outstanding requests), asks the domain to plan each
 /// command, makes the planned entries durable through its <see cref="CommandPipeline"/>, and only then answers.
 /// The activation hosting it (<see cref="ICustomerActivation"/>) keeps snapshots and the expiry reminder. When a
 /// write fails, its outcome is unknown, or another writer changed the ledger first, memory is discarded, the
@@ -92,6 +93,16 @@ internal sealed partial class CustomerCommands : ICommandPipelineHost
         foreach (var (creditType, threshold) in await _queries.ReadCreditAlertsAsync(_customerId, cancellationToken))
         {
             credits.SetLowBalanceThreshold(CreditType.Parse(creditType), threshold);
+        }
+
+        foreach (var (creditType, rule) in await _queries.ReadTopUpRulesAsync(_customerId, cancellationToken))
+        {
+            credits.SetTopUpRule(CreditType.Parse(creditType), rule);
+        }
+
+        foreach (var request in await _queries.ReadOutstandingTopUpsAsync(_customerId, cancellationToken))
+        {
+            credits.TrackOutstandingTopUp(request);
         }
 
         _credits = credits;

@@ -6,7 +6,7 @@ namespace CreditLedger.Storage.Ledger;
 
 /// <summary>
 /// The ledger's SQL, the only place it is written: the appends of a group commit (or of one caller, when a group
-/// is written again caller by caller) in at most six statements, one per table and kind of write, sent in one
+/// is written again caller by caller) in at most eight statements, one per table and kind of write, sent in one
 /// round trip. Each statement's SQL text is the same whatever the number of rows (they travel as arrays), so
 /// PostgreSQL plans it once per connection. Entries carry their events in their own row: nothing else is written
 /// for them. A unique violation fails the whole statement, so a group that meets one is rolled back and written
@@ -52,7 +52,22 @@ internal sealed class GroupCommitStatements
         WHERE s.customer_id = u.c AND s.schedule_id = u.i AND s.cancelled_at IS NULL
         """;
 
+    private const string InsertTopUpRequests = """
+        INSERT INTO credit_top_up_requests (customer_id, request_id, credit_type, amount, available, threshold, status, created_version, created_at)
+        SELECT c, i, t, a, v, h, 'outstanding', n, w
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::numeric[], $6::numeric[], $7::bigint[], $8::timestamptz[]) AS x(c, i, t, a, v, h, n, w)
+        """;
+
+    private const string EndTopUpRequests = """
+        UPDATE credit_top_up_requests AS r
+        SET status = CASE WHEN u.g IS NULL THEN 'failed' ELSE 'fulfilled' END, grant_id = u.g, fail_reason = u.f, ended_at = u.t
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS u(c, i, g, f, t)
+        WHERE r.customer_id = u.c AND r.request_id = u.i AND r.status = 'outstanding'
+        """;
+
     private readonly List<(string CustomerId, LedgerEntry Entry)> _entries = [];
+    private readonly List<(string CustomerId, TopUpRequest Request)> _topUpRequests = [];
+    private readonly List<(string CustomerId, TopUpOutcome Outcome)> _topUpEnds = [];
     private readonly List<(string CustomerId, CreditSchedule Schedule)> _scheduleInserts = [];
     private readonly List<(string CustomerId, CreditSchedule Schedule)> _scheduleCancels = [];
     private readonly List<(string CustomerId, Invoice Invoice)> _invoiceInserts = [];
@@ -60,6 +75,7 @@ internal sealed class GroupCommitStatements
     private readonly List<(string CustomerId, IdempotencyRecord Record)> _idempotency = [];
     private NpgsqlBatchCommand? _update;
     private NpgsqlBatchCommand? _cancel;
+    private NpgsqlBatchCommand? _topUpEnd;
 
     /// <summary>Gathers the rows of <paramref name="appends"/>.</summary>
     public GroupCommitStatements(IEnumerable<LedgerAppend> appends)
@@ -68,6 +84,12 @@ internal sealed class GroupCommitStatements
         {
             var customerId = append.CustomerId.Value;
             _entries.AddRange(append.Entries.Select(entry => (customerId, entry)));
+            _topUpRequests.AddRange(append.Entries.Where(entry => entry.TopUp is not null).Select(entry => (customerId, entry.TopUp!)));
+            if (append.EndedTopUp is { } ended)
+            {
+                _topUpEnds.Add((customerId, ended));
+            }
+
             if (append.Invoice is { } invoice && append.InvoiceWrite == InvoiceWrite.Insert)
             {
                 _invoiceInserts.Add((customerId, invoice));
@@ -97,21 +119,23 @@ internal sealed class GroupCommitStatements
 
     /// <summary>True when the group writes nothing (every append was empty).</summary>
     public bool IsEmpty => _entries.Count == 0 && _invoiceInserts.Count == 0
-        && _invoiceUpdates.Count == 0 && _idempotency.Count == 0 && _scheduleInserts.Count == 0 && _scheduleCancels.Count == 0;
+        && _invoiceUpdates.Count == 0 && _idempotency.Count == 0 && _scheduleInserts.Count == 0 && _scheduleCancels.Count == 0 && _topUpEnds.Count == 0;
 
     /// <summary>
     /// True when the group only inserts rows. Its one failure is a unique violation, which aborts the transaction by
     /// itself, so it may run as one implicit transaction (one round trip, committed by PostgreSQL at its end).
     /// </summary>
-    public bool InsertsOnly => _invoiceUpdates.Count == 0 && _scheduleCancels.Count == 0;
+    public bool InsertsOnly => _invoiceUpdates.Count == 0 && _scheduleCancels.Count == 0 && _topUpEnds.Count == 0;
 
     /// <summary>
     /// True once the statements have run when every update found its row as memory had it (an invoice still pending,
-    /// a schedule not cancelled yet); false means one of them was stale and the group must not commit as it is.
+    /// a schedule not cancelled yet, a top-up request still outstanding); false means one of them was stale and the
+    /// group must not commit as it is.
     /// </summary>
     public bool UpdatesHeld =>
         (_update is null || _update.RecordsAffected == _invoiceUpdates.Count)
-        && (_cancel is null || _cancel.RecordsAffected == _scheduleCancels.Count);
+        && (_cancel is null || _cancel.RecordsAffected == _scheduleCancels.Count)
+        && (_topUpEnd is null || _topUpEnd.RecordsAffected == _topUpEnds.Count);
 
     /// <summary>Adds the group's statements to <paramref name="batch"/>.</summary>
     public void AddTo(NpgsqlBatch batch)
@@ -162,6 +186,33 @@ internal sealed class GroupCommitStatements
                 Column(_invoiceUpdates, r => r.Version, NpgsqlDbType.Bigint),
                 Column(_invoiceUpdates, r => r.At.ToUniversalTime(), NpgsqlDbType.TimestampTz));
             batch.BatchCommands.Add(_update);
+        }
+
+        // Ended before new ones are recorded: a command that fulfils a request may record the next one.
+        if (_topUpEnds.Count > 0)
+        {
+            _topUpEnd = Statement(
+                EndTopUpRequests,
+                Column(_topUpEnds, r => r.CustomerId, NpgsqlDbType.Text),
+                Column(_topUpEnds, r => r.Outcome.RequestId, NpgsqlDbType.Text),
+                Column(_topUpEnds, r => r.Outcome.GrantId, NpgsqlDbType.Text),
+                Column(_topUpEnds, r => r.Outcome.FailReason, NpgsqlDbType.Text),
+                Column(_topUpEnds, r => r.Outcome.EndedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz));
+            batch.BatchCommands.Add(_topUpEnd);
+        }
+
+        if (_topUpRequests.Count > 0)
+        {
+            batch.BatchCommands.Add(Statement(
+                InsertTopUpRequests,
+                Column(_topUpRequests, r => r.CustomerId, NpgsqlDbType.Text),
+                Column(_topUpRequests, r => r.Request.RequestId, NpgsqlDbType.Text),
+                Column(_topUpRequests, r => r.Request.CreditType.Code, NpgsqlDbType.Text),
+                Column(_topUpRequests, r => r.Request.Amount, NpgsqlDbType.Numeric),
+                Column(_topUpRequests, r => r.Request.Available, NpgsqlDbType.Numeric),
+                Column(_topUpRequests, r => r.Request.Threshold, NpgsqlDbType.Numeric),
+                Column(_topUpRequests, r => r.Request.Version, NpgsqlDbType.Bigint),
+                Column(_topUpRequests, r => r.Request.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz)));
         }
 
         if (_scheduleInserts.Count > 0)

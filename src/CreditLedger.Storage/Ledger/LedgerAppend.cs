@@ -10,6 +10,7 @@ namespace CreditLedger.Storage.Ledger;
 /// <param name="Idempotency">The answer to remember under the caller's idempotency key, if it sent one.</param>
 /// <param name="ScheduleWrite">Whether a credit schedule is inserted (created) or cancelled.</param>
 /// <param name="Schedule">The schedule as it is after the command.</param>
+/// <param name="EndedTopUp">The outstanding top-up request the command ends. The requests it records travel in its entries.</param>
 public sealed record LedgerAppend(
     CustomerId CustomerId,
     IReadOnlyList<LedgerEntry> Entries,
@@ -17,4 +18,5 @@ public sealed record LedgerAppend(
     Invoice? Invoice,
     IdempotencyRecord? Idempotency,
     ScheduleWrite ScheduleWrite = ScheduleWrite.None,
-    CreditSchedule? Schedule = null);
+    CreditSchedule? Schedule = null,
+    TopUpOutcome? EndedTopUp = null);

@@ -7,24 +7,44 @@ namespace CreditLedger.Storage.Ledger;
 
 /// <summary>
 /// The JSON the ledger stores beside its columns: an entry's extra data (a new grant's terms, a paid entry's
-/// consumed amount, the threshold a low-balance event crossed, a schedule grant's schedule, period and rollover source) and an invoice's lines and applications. Amounts are JSON numbers written exactly.
+/// consumed amount, the threshold a low-balance event crossed, a schedule grant's schedule, period and rollover source,
+/// the top-up request an entry recorded) and an invoice's lines and applications. Amounts are JSON numbers written exactly.
 /// </summary>
 internal static class LedgerJson
 {
-    public static string EntryData(LedgerEntry entry) => entry.Kind switch
+    public static string EntryData(LedgerEntry entry)
     {
-        EntryKind.Granted when entry.Grant is { } terms => JsonSerializer.Serialize(
-            new GrantData(terms.Priority, CategoryName(terms.Category), terms.EffectiveAt.ToUniversalTime(), terms.ExpiresAt?.ToUniversalTime(), null, entry.Threshold)
-            {
-                ScheduleId = terms.ScheduleId,
-                Period = terms.Period,
-                RolloverOf = terms.RolloverOf,
-            },
-            LedgerJsonContext.Default.GrantData),
-        EntryKind.Paid => JsonSerializer.Serialize(new GrantData(null, null, null, null, entry.Consumed, entry.Threshold), LedgerJsonContext.Default.GrantData),
-        _ when entry.Threshold is { } threshold => JsonSerializer.Serialize(new GrantData(null, null, null, null, null, threshold), LedgerJsonContext.Default.GrantData),
-        _ => "{}",
-    };
+        var data = entry.Kind switch
+        {
+            EntryKind.Granted when entry.Grant is { } terms =>
+                new GrantData(terms.Priority, CategoryName(terms.Category), terms.EffectiveAt.ToUniversalTime(), terms.ExpiresAt?.ToUniversalTime(), null, entry.Threshold)
+                {
+                    ScheduleId = terms.ScheduleId,
+                    Period = terms.Period,
+                    RolloverOf = terms.RolloverOf,
+                },
+            EntryKind.Paid => new GrantData(null, null, null, null, entry.Consumed, entry.Threshold),
+            _ when entry.Threshold is not null || entry.TopUp is not null => new GrantData(null, null, null, null, null, entry.Threshold),
+            _ => null,
+        };
+        if (data is null)
+        {
+            return "{}";
+        }
+
+        if (entry.TopUp is { } request)
+        {
+            data = data with { TopUp = new TopUpData(request.RequestId, request.Amount, request.Available, request.Threshold) };
+        }
+
+        return JsonSerializer.Serialize(data, LedgerJsonContext.Default.GrantData);
+    }
+
+    /// <summary>The top-up request an entry with the top_up_requested event recorded, from its data and its own columns.</summary>
+    public static TopUpRequest? ReadTopUp(string json, CreditType creditType, long version, DateTimeOffset occurredAt) =>
+        (JsonSerializer.Deserialize(json, LedgerJsonContext.Default.GrantData) ?? throw new InvalidDataException("Ledger entry data is null.")).TopUp is { } topUp
+            ? new TopUpRequest(topUp.RequestId, creditType, topUp.Amount, topUp.Available, topUp.Threshold, version, occurredAt)
+            : null;
 
     /// <summary>The threshold a balance_low entry crossed, from its data.</summary>
     public static decimal? ReadThreshold(string json) =>
@@ -99,7 +119,16 @@ internal sealed record GrantData(
 
     [JsonPropertyName("rolloverOf")]
     public string? RolloverOf { get; init; }
+
+    [JsonPropertyName("topUp")]
+    public TopUpData? TopUp { get; init; }
 }
+
+internal sealed record TopUpData(
+    [property: JsonPropertyName("requestId")] string RequestId,
+    [property: JsonPropertyName("amount")] decimal Amount,
+    [property: JsonPropertyName("available")] decimal Available,
+    [property: JsonPropertyName("threshold")] decimal Threshold);
 
 internal sealed record LineData(
     [property: JsonPropertyName("creditType")] string CreditType,

@@ -11,6 +11,9 @@ namespace CreditLedger.Storage.Ledger;
 /// </summary>
 public sealed class LedgerQueries(NpgsqlDataSource dataSource)
 {
+    private const string TopUpColumns =
+        "request_id, credit_type, amount, available, threshold, created_version, created_at, status, grant_id, fail_reason, ended_at";
+
     private const string EntryColumns =
         "seq, kind, grant_id, credit_type, amount, available_after, invoice_id, reason, actor, source, request_id, idempotency_key, occurred_at, data::text";
 
@@ -109,6 +112,72 @@ public sealed class LedgerQueries(NpgsqlDataSource dataSource)
         }
 
         return schedules;
+    }
+
+    /// <summary>The customer's top-up rules, by credit type code.</summary>
+    public async Task<IReadOnlyDictionary<string, TopUpRule>> ReadTopUpRulesAsync(CustomerId customerId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT credit_type, threshold, target_balance FROM credit_top_up_rules WHERE customer_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        var rules = new Dictionary<string, TopUpRule>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rules[reader.GetString(0)] = new TopUpRule(reader.GetDecimal(1), reader.GetDecimal(2));
+        }
+
+        return rules;
+    }
+
+    /// <summary>Sets the customer's top-up rule for a credit type.</summary>
+    public async Task UpsertTopUpRuleAsync(CustomerId customerId, string creditType, TopUpRule rule, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO credit_top_up_rules (customer_id, credit_type, threshold, target_balance, updated_at) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (customer_id, credit_type) DO UPDATE
+            SET threshold = EXCLUDED.threshold, target_balance = EXCLUDED.target_balance, updated_at = EXCLUDED.updated_at
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = creditType });
+        command.Parameters.Add(new NpgsqlParameter<decimal> { TypedValue = rule.Threshold });
+        command.Parameters.Add(new NpgsqlParameter<decimal> { TypedValue = rule.TargetBalance });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at.ToUniversalTime() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Removes the customer's top-up rule for a credit type; answers whether there was one.</summary>
+    public async Task<bool> DeleteTopUpRuleAsync(CustomerId customerId, string creditType, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM credit_top_up_rules WHERE customer_id = $1 AND credit_type = $2");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = creditType });
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>The customer's outstanding top-up requests (at most one per credit type).</summary>
+    public async Task<IReadOnlyList<TopUpRequest>> ReadOutstandingTopUpsAsync(CustomerId customerId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {TopUpColumns} FROM credit_top_up_requests WHERE customer_id = $1 AND status = 'outstanding'");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        var requests = new List<TopUpRequest>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            requests.Add(ReadTopUpRequest(reader).Request);
+        }
+
+        return requests;
+    }
+
+    /// <summary>A top-up request of the customer, whatever became of it; null when there is none with that id.</summary>
+    public async Task<TopUpRequestRecord?> FindTopUpRequestAsync(CustomerId customerId, string requestId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {TopUpColumns} FROM credit_top_up_requests WHERE customer_id = $1 AND request_id = $2");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = customerId.Value });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = requestId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadTopUpRequest(reader) : null;
     }
 
     /// <summary>The customer's latest version (its highest entry number), 0 before its first entry.</summary>
@@ -344,4 +413,18 @@ public sealed class LedgerQueries(NpgsqlDataSource dataSource)
             reader.GetFieldValue<DateTimeOffset>(12),
             terms);
     }
+
+    private static TopUpRequestRecord ReadTopUpRequest(NpgsqlDataReader reader) => new(
+        new TopUpRequest(
+            reader.GetString(0),
+            CreditType.Parse(reader.GetString(1)),
+            reader.GetDecimal(2),
+            reader.GetDecimal(3),
+            reader.GetDecimal(4),
+            reader.GetInt64(5),
+            reader.GetFieldValue<DateTimeOffset>(6)),
+        reader.GetString(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.IsDBNull(9) ? null : reader.GetString(9),
+        reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10));
 }

@@ -443,6 +443,10 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource, SecretProtector? s
             PendingAfter = reader.IsDBNull(17) ? 0 : reader.GetDecimal(17),
             Threshold = events.HasFlag(EntryEvents.BalanceLow) ? LedgerJson.ReadThreshold(reader.GetString(13)) : null,
         };
+        if (events.HasFlag(EntryEvents.TopUpRequested))
+        {
+            entry = entry with { TopUp = LedgerJson.ReadTopUp(reader.GetString(13), entry.CreditType, entry.Version, entry.OccurredAt) };
+        }
         var terms = entry.Grant;
         if (terms is null && !reader.IsDBNull(19))
         {

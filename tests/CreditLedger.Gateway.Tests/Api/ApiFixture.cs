@@ -139,6 +139,7 @@ public class ApiFixture : IAsyncLifetime, IAsyncDisposable
             SELECT concat_ws(',',
                 (SELECT count(*) FROM ledger_entries), (SELECT count(*) FROM invoices), (SELECT count(*) FROM webhook_endpoints),
                 (SELECT count(*) FROM idempotency_records), (SELECT count(*) FROM customers), (SELECT count(*) FROM api_keys),
-                (SELECT count(*) FROM credit_schedules), (SELECT count(*) FROM credit_schedules WHERE cancelled_at IS NOT NULL))
+                (SELECT count(*) FROM credit_schedules), (SELECT count(*) FROM credit_schedules WHERE cancelled_at IS NOT NULL),
+                (SELECT count(*) FROM credit_top_up_rules), (SELECT count(*) FROM credit_top_up_requests WHERE status = 'outstanding'))
             """);
 }

@@ -30,6 +30,11 @@ public sealed class AuthMatrixTests(ApiFixture api)
         ["GET credit-schedules/{id}"] = ("read", (_, s) => Request("GET", $"/v1/customers/{s.Customer}/credit-schedules/{s.ScheduleId}")),
         ["POST credit-schedules/{id}/cancel"] = ("credits:write", async (a, s) =>
             await Request("POST", $"/v1/customers/{s.Customer}/credit-schedules/{await NewScheduleAsync(a, s.Customer)}/cancel", """{"reason":"Matrix"}""")),
+        ["PUT credit-top-ups"] = ("credits:write", (_, s) => Request("PUT", $"/v1/customers/{s.Customer}/credit-top-ups/EUR", """{"threshold":"1.00","targetBalance":"2.00"}""")),
+        ["GET credit-top-ups"] = ("read", (_, s) => Request("GET", $"/v1/customers/{s.Customer}/credit-top-ups/USD")),
+        ["DELETE credit-top-ups"] = ("credits:write", async (a, s) => await Request("DELETE", $"/v1/customers/{await NewTopUpRuleAsync(a, s.Customer)}/credit-top-ups/USD")),
+        ["GET credit-top-ups request"] = ("read", (_, s) => Request("GET", $"/v1/customers/{s.Customer}/credit-top-ups/USD/requests/{s.TopUpRequestId}")),
+        ["POST credit-top-ups request fail"] = ("credits:write", (_, s) => Request("POST", $"/v1/customers/{s.Customer}/credit-top-ups/USD/requests/{s.TopUpRequestId}/fail", """{"reason":"Matrix"}""")),
         ["GET credit-balances"] = ("read", (_, s) => Request("GET", $"/v1/customers/{s.Customer}/credit-balances")),
         ["GET credit-transactions"] = ("read", (_, s) => Request("GET", $"/v1/customers/{s.Customer}/credit-transactions")),
         ["POST apply-credits"] = ("invoices:write", (_, s) => Request("POST", $"/v1/customers/{s.Customer}/invoices/inv_apply/apply-credits", """{"currency":"USD","total":"1.00"}""")),
@@ -135,6 +140,15 @@ public sealed class AuthMatrixTests(ApiFixture api)
         return schedule.Str("scheduleId");
     }
 
+    // A customer of its own with a USD top-up rule (each DELETE removes one).
+    private static async Task<string> NewTopUpRuleAsync(ApiFixture api, string customer)
+    {
+        var own = await api.CustomerAsync(customer + "-topup");
+        using var admin = api.Client();
+        await admin.PutAsync($"/v1/customers/{own}/credit-top-ups/USD", ApiFixture.Raw("""{"threshold":"1.00","targetBalance":"2.00"}""")).OkAsync();
+        return own;
+    }
+
     private static async Task<string> NewEndpointAsync(ApiFixture api)
     {
         using var admin = api.Client();
@@ -142,13 +156,19 @@ public sealed class AuthMatrixTests(ApiFixture api)
         return endpoint.Str("id");
     }
 
-    private sealed record Setup(string Customer, string GrantId, string ScheduleId, string SpareKeyId, string EndpointId, Dictionary<string, string?> Keys)
+    private sealed record Setup(string Customer, string GrantId, string ScheduleId, string TopUpRequestId, string SpareKeyId, string EndpointId, Dictionary<string, string?> Keys)
     {
         public static async Task<Setup> CreateAsync(ApiFixture api)
         {
             var customer = await api.CustomerAsync("matrix");
-            var grantId = await NewGrantAsync(api, customer);
             using var admin = api.Client();
+            // A USD rule above everything the customer will have: the first grant's entry requests a top-up, which a
+            // failed charge fails (failing it again answers it again, whoever asks).
+            await admin.PutAsync($"/v1/customers/{customer}/credit-top-ups/USD", ApiFixture.Raw("""{"threshold":"1000.00","targetBalance":"2000.00"}""")).OkAsync();
+            var grantId = await NewGrantAsync(api, customer);
+            var rule = await admin.GetAsync($"/v1/customers/{customer}/credit-top-ups/USD").OkAsync();
+            var topUpRequestId = rule.GetProperty("outstandingRequest").Str("requestId");
+            await admin.PostAsync($"/v1/customers/{customer}/credit-top-ups/USD/requests/{topUpRequestId}/fail", ApiFixture.Raw("""{"reason":"Matrix"}""")).OkAsync();
             await admin.PostAsync($"/v1/customers/{customer}/invoices/inv_pay/apply-credits", ApiFixture.Raw("""{"currency":"USD","total":"1.00"}""")).OkAsync();
             await admin.PostAsync($"/v1/customers/{customer}/invoices/inv_void/apply-credits", ApiFixture.Raw("""{"currency":"USD","total":"1.00"}""")).OkAsync();
             var spare = await (await admin.PostAsync("/v1/api-keys", ApiFixture.Raw("""{"name":"spare","scopes":["read"]}"""))).JsonAsync(HttpStatusCode.Created);
@@ -165,7 +185,7 @@ public sealed class AuthMatrixTests(ApiFixture api)
                 keys[scope] = await api.KeyAsync("matrix-" + scope, scope);
             }
 
-            return new Setup(customer, grantId, await NewScheduleAsync(api, customer), spare.Str("id"), await NewEndpointAsync(api), keys);
+            return new Setup(customer, grantId, await NewScheduleAsync(api, customer), topUpRequestId, spare.Str("id"), await NewEndpointAsync(api), keys);
         }
     }
 }

@@ -14,6 +14,7 @@ public sealed class BadInputTests(ApiFixture api)
     private const string Grants = "/v1/customers/{c}/credit-grants";
     private const string Apply = "/v1/customers/{c}/invoices/inv_bad/apply-credits";
     private const string Schedules = "/v1/customers/{c}/credit-schedules";
+    private const string TopUps = "/v1/customers/{c}/credit-top-ups/JPY";
 
     private static readonly Dictionary<string, Case> Cases = new Case[]
     {
@@ -143,6 +144,20 @@ public sealed class BadInputTests(ApiFixture api)
         new("cancel unknown schedule", "POST", Schedules + "/sch_missing/cancel", """{"reason":"Done"}""", 404, "schedule_not_found", null),
         new("cancel without reason", "POST", Schedules + "/sch_missing/cancel", "{}", 400, "validation_failed", "reason"),
         new("schedules of unknown customer", "GET", "/v1/customers/nobody-at-all/credit-schedules", null, 404, "customer_not_found", null),
+        new("top-up rule target below threshold", "PUT", TopUps, """{"threshold":"10.00","targetBalance":"5.00"}""", 400, "validation_failed", "targetBalance"),
+        new("top-up rule target equal threshold", "PUT", TopUps, """{"threshold":"10.00","targetBalance":"10"}""", 400, "validation_failed", "targetBalance"),
+        new("top-up rule missing target", "PUT", TopUps, """{"threshold":"10.00"}""", 400, "validation_failed", "targetBalance"),
+        new("top-up rule negative threshold", "PUT", TopUps, """{"threshold":"-1","targetBalance":"5.00"}""", 400, "validation_failed", "threshold"),
+        new("top-up rule too precise", "PUT", TopUps, """{"threshold":"1.001","targetBalance":"5.00"}""", 400, "validation_failed", "threshold"),
+        new("top-up rule unknown field", "PUT", TopUps, """{"threshold":"1","targetBalance":"5","max":"9"}""", 400, "validation_failed", "max"),
+        new("top-up rule bad credit type", "PUT", "/v1/customers/{c}/credit-top-ups/Not-A-Type", """{"threshold":"1","targetBalance":"5"}""", 400, "validation_failed", "creditType"),
+        new("top-up rule missing", "GET", "/v1/customers/{c}/credit-top-ups/EUR", null, 404, "top_up_rule_not_found", null),
+        new("top-up rule delete missing", "DELETE", "/v1/customers/{c}/credit-top-ups/EUR", null, 404, "top_up_rule_not_found", null),
+        new("top-up request unknown", "GET", TopUps + "/requests/tur_404", null, 404, "top_up_request_not_found", null),
+        new("top-up request fail unknown", "POST", TopUps + "/requests/tur_404/fail", """{"reason":"Card declined"}""", 404, "top_up_request_not_found", null),
+        new("top-up request fail without reason", "POST", TopUps + "/requests/tur_404/fail", "{}", 400, "validation_failed", "reason"),
+        new("grant for a request not outstanding", "POST", Grants, Grant(extra: ""","topUpRequestId":"tur_1" """), 409, "top_up_request_not_outstanding", null),
+        new("grant with a bad request id", "POST", Grants, Grant(extra: ""","topUpRequestId":"tur 1" """), 400, "validation_failed", "topUpRequestId"),
         new("enable from a word", "POST", "/v1/webhook-endpoints/we_missing/enable", """{"from":"yesterday"}""", 400, "validation_failed", "from"),
         new("enable unknown field", "POST", "/v1/webhook-endpoints/we_missing/enable", """{"since":"2026-01-01T00:00:00Z"}""", 400, "validation_failed", "since"),
         new("rotate unknown endpoint", "POST", "/v1/webhook-endpoints/we_missing/rotate-secret", null, 404, "webhook_endpoint_not_found", null),

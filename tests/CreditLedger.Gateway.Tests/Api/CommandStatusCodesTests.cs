@@ -38,6 +38,9 @@ public sealed class CommandStatusCodesTests
     [InlineData(CommandStatus.ScheduleNotFound, 404, "schedule_not_found")]
     [InlineData(CommandStatus.ScheduleNotActive, 409, "schedule_not_active")]
     [InlineData(CommandStatus.ScheduleLimitReached, 409, "schedule_limit_reached")]
+    [InlineData(CommandStatus.TopUpRequestNotOutstanding, 409, "top_up_request_not_outstanding")]
+    [InlineData(CommandStatus.TopUpRuleNotFound, 404, "top_up_rule_not_found")]
+    [InlineData(CommandStatus.TopUpRequestNotFound, 404, "top_up_request_not_found")]
     public void CommandStatus_MapsToItsDocumentedAnswer(CommandStatus status, int http, string? code)
     {
         Assert.Equal((http, code), (CommandStatusCodes.HttpStatus(status), CommandStatusCodes.ErrorCode(status)));

@@ -14,8 +14,10 @@ namespace CreditLedger.Gateway.Api.Wire;
 /// <param name="EffectiveAt">When the credits become usable; absent: now; at most 5 minutes in the past.</param>
 /// <param name="Priority">0 (drawn first) to 100; default 50.</param>
 /// <param name="Category"><c>paid</c> (default) or <c>promotional</c> (drawn first among equals).</param>
+/// <param name="TopUpRequestId">The outstanding top-up request of the grant's credit type that the grant fulfils.</param>
 public sealed record GrantBody(
-    string Type, string Amount, string? Currency, string? Unit, string Reason, DateTimeOffset? ExpiresAt, DateTimeOffset? EffectiveAt, int? Priority, string? Category);
+    string Type, string Amount, string? Currency, string? Unit, string Reason, DateTimeOffset? ExpiresAt, DateTimeOffset? EffectiveAt, int? Priority, string? Category,
+    string? TopUpRequestId);
 
 /// <summary>The body of <c>POST .../credit-grants/{grantId}/void</c>.</summary>
 /// <param name="Reason">Why, 1-500 characters.</param>
