@@ -100,6 +100,18 @@ internal sealed class EngineClient : IDisposable
         Ensure(response, HttpStatusCode.Created);
     }
 
+    public async Task CreateMinuteScheduleAsync(string customerId, DateTimeOffset startsAt, int periods, CancellationToken cancellationToken)
+    {
+        var at = startsAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/customers/{customerId}/credit-schedules")
+        {
+            Content = Json($$$"""{"type":"units","amount":"100","unit":"api_calls","reason":"Load test allowance","every":"PT1M","periods":{{{periods}}},"startsAt":"{{{at}}}","rollover":{"maxAmount":"50"}}"""),
+        };
+        request.Headers.Add("Idempotency-Key", $"schedule-{customerId}");
+        using var response = await _http.SendAsync(request, cancellationToken);
+        Ensure(response, HttpStatusCode.Created);
+    }
+
     public async Task<int> VoidGrantAsync(string customerId, string grantId, CancellationToken cancellationToken)
     {
         using var response = await _http.PostAsync(

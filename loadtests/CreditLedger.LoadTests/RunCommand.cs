@@ -32,6 +32,11 @@ internal sealed class RunCommand : AsyncCommand<RunSettings>
             return await ExpiryRun.RunAsync(options, engine, customers);
         }
 
+        if (options.Scenario == "schedule")
+        {
+            return await ScheduleRun.RunAsync(options, engine, customers);
+        }
+
         var rate = options.Rate;
         var exitCode = 0;
         while (true)

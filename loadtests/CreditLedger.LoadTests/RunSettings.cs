@@ -21,7 +21,7 @@ internal sealed class RunSettings : CommandSettings
     public string? Key { get; set; }
 
     [CommandOption("--scenario <NAME>")]
-    [Description("apply (many customers) | hot (one customer; each invoice paid right after, unmeasured) | mixed (80% apply, 15% balance reads, 5% grant/void) | expiry (every customer gets 1.00 USD expiring --duration after the start; measures how long until every expiry and its event is recorded; needs --database).")]
+    [Description("apply (many customers) | hot (one customer; each invoice paid right after, unmeasured) | mixed (80% apply, 15% balance reads, 5% grant/void) | expiry (every customer gets 1.00 USD expiring --duration after the start; measures how long until every expiry and its event is recorded; needs --database) | schedule (every customer gets a one-minute credit schedule of two periods starting --duration after the start; measures how long after each boundary every customer's period is recorded, and fails beyond 60 s; needs --database).")]
     [DefaultValue("apply")]
     public string Scenario { get; set; } = "apply";
 
@@ -100,14 +100,14 @@ internal sealed class RunSettings : CommandSettings
             return ValidationResult.Error($"--url '{Url}' is not an absolute URL.");
         }
 
-        if (Scenario is not ("apply" or "hot" or "mixed" or "expiry"))
+        if (Scenario is not ("apply" or "hot" or "mixed" or "expiry" or "schedule"))
         {
-            return ValidationResult.Error("--scenario must be apply, hot, mixed or expiry.");
+            return ValidationResult.Error("--scenario must be apply, hot, mixed, expiry or schedule.");
         }
 
-        if ((Scenario == "expiry" || Webhooks) && Database is null)
+        if ((Scenario is "expiry" or "schedule" || Webhooks) && Database is null)
         {
-            return ValidationResult.Error("--scenario expiry and --webhooks read the ledger: give --database.");
+            return ValidationResult.Error("--scenario expiry, --scenario schedule and --webhooks read the ledger: give --database.");
         }
 
         if (Rate <= 0 || Customers < 1 || Grants < 1 || Connections < 1 || Duration <= 0 || Timeout <= 0 || RetryFor < 0 || Warmup < 0)

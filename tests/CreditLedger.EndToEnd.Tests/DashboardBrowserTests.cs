@@ -102,6 +102,37 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
     }
 
     [Fact]
+    public async Task CreditPrograms_ScheduleAndTopUpShown_ScheduleCancelledWithAReason()
+    {
+        var page = await SignedInPageAsync();
+        var customer = await CreateCustomerAsync(page, "programs");
+        await GrantAsync(page, "25", "P90D", "Welcome credit");
+        await dashboard.SendAsync(
+            HttpMethod.Post,
+            $"/v1/customers/{customer}/credit-schedules",
+            """{"type":"monetary","amount":"10.00","currency":"USD","reason":"Monthly allowance","every":"month","periods":12,"rollover":{"maxAmount":"5.00"}}""");
+        await dashboard.SendAsync(HttpMethod.Put, $"/v1/customers/{customer}/credit-top-ups/USD", """{"threshold":"40.00","targetBalance":"100.00"}""");
+        // The first entry after the rule (an apply) leaves 34.00, below 40.00: a request for 66.00.
+        await dashboard.ApplyAsync(customer, "inv_programs", "1.00");
+
+        await page.ReloadAsync();
+
+        var schedule = page.Locator("#schedules tbody tr").First;
+        await Expect(schedule).ToContainTextAsync("active");
+        await Expect(schedule.Locator("[data-field='periodsGranted']")).ToHaveTextAsync("1 of 12");
+        await Expect(schedule.Locator("[data-field='nextPeriodAt']")).Not.ToHaveTextAsync("—");
+        await Expect(page.Locator("#top-ups [data-field='outstandingRequest']")).ToContainTextAsync("$66.00");
+        await page.Locator("[data-cancel-schedule]").First.ClickAsync();
+        await page.Locator("#cancel-schedule-dialog input[name='reason']").FillAsync("Plan downgraded");
+        await page.Locator("#cancel-schedule-dialog button[value='cancel-schedule']").ClickAsync();
+
+        await Expect(page.Locator("#schedules tbody tr").First).ToContainTextAsync("cancelled");
+        await Expect(page.Locator("#schedules tbody tr").First.Locator("[data-field='nextPeriodAt']")).ToHaveTextAsync("—");
+        await Expect(page.Locator("#schedules tbody tr").First).ToContainTextAsync("Plan downgraded");
+        await dashboard.ScreenshotAsync(page, nameof(CreditPrograms_ScheduleAndTopUpShown_ScheduleCancelledWithAReason));
+    }
+
+    [Fact]
     public async Task Report_FilteredByCustomer_DownloadsCsv()
     {
         var page = await SignedInPageAsync();
@@ -344,6 +375,13 @@ public sealed class DashboardBrowserTests(DashboardBrowserTests.Dashboard dashbo
 
         public Task ScreenshotAsync(IPage page, string name) =>
             page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+
+        public async Task SendAsync(HttpMethod method, string path, string body)
+        {
+            using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            using var response = await _api.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+        }
 
         public async Task ApplyAsync(string customer, string invoice, string total)
         {

@@ -33,7 +33,7 @@ public sealed class LoadGeneratorCommandLineTests
     }
 
     [Theory]
-    [InlineData("--scenario must be apply, hot, mixed or expiry", "--key", "k", "--scenario", "soak")]
+    [InlineData("--scenario must be apply, hot, mixed, expiry or schedule", "--key", "k", "--scenario", "soak")]
     [InlineData("give --database", "--key", "k", "--webhooks")]
     [InlineData("An API key is needed", "--rate", "10")]
     [InlineData("must be positive", "--key", "k", "--rate", "0")]

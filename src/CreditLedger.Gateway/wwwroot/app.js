@@ -105,13 +105,20 @@ async function customers(params) {
 async function customerCredits(customerId, params) {
   const c = `/v1/customers/${encodeURIComponent(customerId)}`;
   const cursor = params.get('cursor');
-  const [customer, balances, grants, history, recent] = await Promise.all([
+  const [customer, balances, grants, history, recent, schedules] = await Promise.all([
     api('GET', c),
     api('GET', `${c}/credit-balances?expiringWithinDays=30`),
     api('GET', `${c}/credit-grants?limit=100`),
     api('GET', `${c}/credit-transactions?limit=25${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
     api('GET', `${c}/credit-transactions?limit=200`),
+    api('GET', `${c}/credit-schedules?limit=200`),
   ]);
+  // A top-up rule per credit type the customer has credits in (no rule: 404, shown as none).
+  const topUps = (await Promise.all(balances.balances.map((b) =>
+    api('GET', `${c}/credit-top-ups/${encodeURIComponent(b.creditType)}`).catch((error) => {
+      if (error.status === 404) return null;
+      throw error;
+    })))).filter((rule) => rule);
   view.innerHTML = `
     <p><a href="#/customers">Customers</a> › ${esc(customerId)}</p>
     <h1>${esc(customer.name || customerId)} <span class="muted">· Credits</span></h1>
@@ -143,6 +150,29 @@ async function customerCredits(customerId, params) {
         <td>${['active', 'depleted', 'scheduled'].includes(g.status) ? `<button class="link" data-void="${esc(g.grantId)}" aria-label="Void grant ${esc(g.grantId)}">Void…</button>` : ''}</td>
       </tr>`).join('') || '<tr><td colspan="6" class="muted">No grants.</td></tr>'}</tbody>
     </table></div>
+    <h2>Credit schedules</h2>
+    <div class="table-wrap"><table id="schedules">
+      <thead><tr><th>Status</th><th class="num">Each period</th><th>Every</th><th class="num">Periods granted</th><th>Next period</th><th class="hide-narrow">Rollover</th><th class="hide-narrow">Reason</th><th><span class="muted">Actions</span></th></tr></thead>
+      <tbody>${schedules.data.map((s) => `<tr data-schedule="${esc(s.scheduleId)}">
+        <td><span class="status ${esc(s.status)}">${esc(s.status)}</span></td>
+        <td class="num">${amount(s.amount, s.creditType)}</td><td>${esc(s.every)}</td>
+        <td class="num" data-field="periodsGranted">${s.periodsGranted}${s.periods ? ` of ${s.periods}` : ''}</td>
+        <td data-field="nextPeriodAt">${s.nextPeriodAt ? when(s.nextPeriodAt) : '—'}</td>
+        <td class="hide-narrow">${s.rollover ? `up to ${amount(s.rollover.maxAmount, s.creditType)}` : 'None'}</td>
+        <td class="hide-narrow">${esc(s.status === 'cancelled' ? `${s.reason} (cancelled: ${s.cancelReason})` : s.reason)}</td>
+        <td>${s.status === 'active' ? `<button class="link" data-cancel-schedule="${esc(s.scheduleId)}" aria-label="Cancel schedule ${esc(s.scheduleId)}">Cancel…</button>` : ''}</td>
+      </tr>`).join('') || '<tr><td colspan="8" class="muted">No credit schedules.</td></tr>'}</tbody>
+    </table></div>
+    <h2>Automatic top-ups</h2>
+    <div class="table-wrap"><table id="top-ups">
+      <thead><tr><th>Credit type</th><th class="num">Below</th><th class="num">Top up to</th><th>Outstanding request</th></tr></thead>
+      <tbody>${topUps.map((rule) => `<tr data-top-up="${esc(rule.creditType)}">
+        <td>${esc(rule.creditType)}</td><td class="num">${amount(rule.threshold, rule.creditType)}</td><td class="num">${amount(rule.targetBalance, rule.creditType)}</td>
+        <td data-field="outstandingRequest">${rule.outstandingRequest
+          ? `${esc(rule.outstandingRequest.requestId)}: ${amount(rule.outstandingRequest.amount, rule.creditType)} since ${when(rule.outstandingRequest.createdAt)}`
+          : 'None'}</td>
+      </tr>`).join('') || '<tr><td colspan="4" class="muted">No top-up rules.</td></tr>'}</tbody>
+    </table></div>
     <h2>Transaction history</h2>
     <div class="table-wrap"><table id="history">
       <thead><tr><th>#</th><th>When</th><th>Kind</th><th class="num">Amount</th><th class="num hide-narrow">Available after</th><th class="hide-narrow">Invoice</th><th>Reason</th><th class="hide-narrow">By</th></tr></thead>
@@ -160,9 +190,38 @@ async function customerCredits(customerId, params) {
         <span class="error" data-error="reason" role="alert"></span>
         <div class="actions"><button value="cancel" formnovalidate>Cancel</button><button class="danger" value="void">Void grant</button></div>
       </form>
+    </dialog>
+    <dialog id="cancel-schedule-dialog" aria-labelledby="cancel-schedule-title">
+      <form method="dialog" id="cancel-schedule-form">
+        <h2 id="cancel-schedule-title">Cancel schedule</h2>
+        <p>No later period is granted. Credits already granted stay and expire at the end of their period.</p>
+        <label>Reason <input name="reason" required maxlength="500"></label>
+        <span class="error" data-error="reason" role="alert"></span>
+        <div class="actions"><button value="back" formnovalidate>Back</button><button class="danger" value="cancel-schedule">Cancel schedule</button></div>
+      </form>
     </dialog>`;
   wireGrantDialog(customerId);
   wireCharts(view.querySelector('#balance-charts'));
+  const cancelDialog = view.querySelector('#cancel-schedule-dialog');
+  let cancelling = null;
+  view.querySelectorAll('[data-cancel-schedule]').forEach((button) => button.addEventListener('click', () => {
+    cancelling = button.dataset.cancelSchedule;
+    cancelDialog.querySelector('form').reset();
+    cancelDialog.showModal();
+  }));
+  cancelDialog.querySelector('form').addEventListener('submit', async (event) => {
+    if (event.submitter?.value !== 'cancel-schedule') return;
+    event.preventDefault();
+    const reason = new FormData(event.target).get('reason');
+    try {
+      await api('POST', `${c}/credit-schedules/${encodeURIComponent(cancelling)}/cancel`, { reason }, { idempotencyKey: crypto.randomUUID() });
+      cancelDialog.close();
+      toast('Schedule cancelled.');
+      render();
+    } catch (error) {
+      cancelDialog.querySelector('[data-error="reason"]').textContent = error.problem?.errors?.reason?.[0] ?? error.message;
+    }
+  });
   const voidDialog = view.querySelector('#void-dialog');
   let voiding = null;
   view.querySelectorAll('[data-void]').forEach((button) => button.addEventListener('click', () => {
