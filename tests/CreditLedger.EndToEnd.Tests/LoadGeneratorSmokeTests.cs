@@ -66,6 +66,22 @@ public sealed class LoadGeneratorSmokeTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Number, summary.RootElement.GetProperty("eventsQueuedAfterSeconds").ValueKind);
     }
 
+    // Two boundaries a minute apart: the run takes a little over a minute.
+    [Fact]
+    public async Task ScheduleScenario_ShortRun_EveryPeriodGrantedOnceWithinTheBound()
+    {
+        var output = Path.Combine(_workingDirectory, "schedule");
+
+        await RunGeneratorAsync("--scenario", "schedule", "--duration", "4", "--customers", "10", "--database", _database, "--out", output);
+
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "summary.json")));
+        Assert.True(summary.RootElement.GetProperty("passed").GetBoolean());
+        Assert.Equal(
+            [(0, 10L, 0L), (1, 10L, 0L)],
+            summary.RootElement.GetProperty("boundaries").EnumerateArray()
+                .Select(b => (b.GetProperty("period").GetInt32(), b.GetProperty("granted").GetInt64(), b.GetProperty("grantedTwice").GetInt64())));
+    }
+
     [Fact]
     public async Task LedgerCheck_ApplyMissingOrDifferentInTheLedger_IsReported()
     {
