@@ -158,11 +158,10 @@ public static class CreditScheduleEndpoints
 
         using (request)
         {
-            var fields = new RequestFields(request!.Body.RootElement, "reason");
-            var reason = fields.Text("reason", required: true, LedgerLimits.MaxReasonLength);
-            if (!fields.IsValid)
+            var (reason, badReason) = RequestFields.ReasonOnly(request!.Body.RootElement);
+            if (badReason is not null)
             {
-                return fields.Problem();
+                return badReason;
             }
 
             return Answer(http, customerId, await request.Grain.CancelScheduleAsync(scheduleId, reason!, request.Context));

@@ -140,11 +140,10 @@ public static class CreditTopUpEndpoints
 
         using (request)
         {
-            var fields = new RequestFields(request!.Body.RootElement, "reason");
-            var reason = fields.Text("reason", required: true, LedgerLimits.MaxReasonLength);
-            if (!fields.IsValid)
+            var (reason, badReason) = RequestFields.ReasonOnly(request!.Body.RootElement);
+            if (badReason is not null)
             {
-                return fields.Problem();
+                return badReason;
             }
 
             return RequestAnswer(http, customerId, await request.Grain.FailTopUpRequestAsync(type, requestId, reason!, request.Context));

@@ -196,11 +196,10 @@ public static class GrantEndpoints
 
         using (request)
         {
-            var fields = new RequestFields(request!.Body.RootElement, "reason");
-            var reason = fields.Text("reason", required: true, LedgerLimits.MaxReasonLength);
-            if (!fields.IsValid)
+            var (reason, badReason) = RequestFields.ReasonOnly(request!.Body.RootElement);
+            if (badReason is not null)
             {
-                return fields.Problem();
+                return badReason;
             }
 
             return GrantAnswer(http, customerId, await request.Grain.VoidGrantAsync(grantId, reason!, request.Context));

@@ -32,6 +32,17 @@ public sealed partial class RequestFields
         }
     }
 
+    /// <summary>
+    /// The reason of a body that holds only <c>{ "reason" }</c> (voids, cancels, failed top-ups), or the problem that
+    /// says why it is not one.
+    /// </summary>
+    public static (string? Reason, JsonHttpResult<Problem>? Problem) ReasonOnly(JsonElement root)
+    {
+        var fields = new RequestFields(root, "reason");
+        var reason = fields.Text("reason", required: true, LedgerLimits.MaxReasonLength);
+        return fields.IsValid ? (reason, null) : (null, fields.Problem());
+    }
+
     /// <summary>The messages per bad field so far.</summary>
     public IReadOnlyDictionary<string, string[]> Errors => _errors;
 
