@@ -199,7 +199,7 @@ public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : 
     }
 
     [Fact]
-    public async Task Schedules_WrittenWithTheirCommands_ReadBackAsPlanned_AndAStaleCancelWritesNothing()
+    public async Task Schedules_WrittenWithTheirCommands_ReadBackAsPlanned_AndStaleCreatesAndCancelsWriteNothing()
     {
         await using var writer = new BatchingLedgerWriter(database.DataSource);
         var id = CustomerId.Parse("schedule-rows");
@@ -227,6 +227,15 @@ public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : 
         // Its entries' versions are taken, and its cancel finds the schedule cancelled: nothing of it stands.
         Assert.Equal(AppendOutcome.VersionConflict, await writer.AppendAsync(Append(id, stale) with { Entries = [] }));
 
+        // An activation that fell behind (it knows the customer at version 0) creates a schedule with no entry of its
+        // own: the customer's entries past its version refuse it.
+        var behind = new CustomerCredits().PlanCreateSchedule(
+            new ScheduleRequest("sch_behind", CreditType.Currency("USD"), 1m, "Stale", null, GrantCategory.Paid, ScheduleInterval.Month, At.AddYears(1), null, null),
+            provenance,
+            At.AddMonths(2));
+        Assert.Empty(behind.Entries);
+        Assert.Equal(AppendOutcome.VersionConflict, await writer.AppendAsync(Append(id, behind)));
+
         var read = (await new LedgerQueries(database.DataSource).ReadSchedulesAsync(id)).OrderBy(s => s.CreatedAt).ToList();
         Assert.Equal([cancel.Schedule!, future.Schedule!], read);
         Assert.Equal("Plan changed", read[0].CancelReason);
@@ -239,7 +248,7 @@ public sealed class BatchingLedgerWriterTests(LedgerDatabaseFixture database) : 
     }
 
     private static LedgerAppend Append(CustomerId id, Decision decision) =>
-        new(id, decision.Entries, decision.InvoiceWrite, decision.Invoice, null, decision.ScheduleWrite, decision.Schedule);
+        new(id, decision.Entries, decision.InvoiceWrite, decision.Invoice, null, decision.ScheduleWrite, decision.Schedule, decision.EndedTopUp, decision.VersionAfter);
 
     // A grant, an apply of part of it (with its idempotency record) and the invoice's payment, as the grain plans them.
     private static LedgerAppend[] Lifecycle(string customer)

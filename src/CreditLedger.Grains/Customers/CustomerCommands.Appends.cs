@@ -124,7 +124,8 @@ internal sealed partial class CustomerCommands
             record,
             changes ? decision.ScheduleWrite : ScheduleWrite.None,
             decision.Schedule,
-            changes ? decision.EndedTopUp : null);
+            changes ? decision.EndedTopUp : null,
+            decision.VersionAfter);
     }
 
     // Appends a change that answers nobody (the reminder's expiries), and folds it in once it is durable.

@@ -39,17 +39,22 @@ internal sealed class GroupCommitStatements
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::jsonb[], $6::bigint[])
         """;
 
+    // A schedule is written only by the customer's writer at its version: none of the customer's entries may be
+    // numbered past the version the command leaves (an activation that fell behind another one writes nothing).
     private const string InsertSchedules = """
         INSERT INTO credit_schedules (customer_id, schedule_id, credit_type, amount, reason, priority, category, every, starts_at,
                                       periods, rollover_max, created_at)
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::text[], $6::integer[], $7::text[], $8::text[],
-                             $9::timestamptz[], $10::integer[], $11::numeric[], $12::timestamptz[])
+        SELECT c, i, t, a, r, p, g, e, s, n, m, w
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::numeric[], $5::text[], $6::integer[], $7::text[], $8::text[],
+                    $9::timestamptz[], $10::integer[], $11::numeric[], $12::timestamptz[], $13::bigint[]) AS x(c, i, t, a, r, p, g, e, s, n, m, w, v)
+        WHERE NOT EXISTS (SELECT 1 FROM ledger_entries l WHERE l.customer_id = x.c AND l.seq > x.v)
         """;
 
     private const string CancelSchedules = """
         UPDATE credit_schedules AS s SET cancelled_at = u.t, cancel_reason = u.r
-        FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS u(c, i, t, r)
+        FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::bigint[]) AS u(c, i, t, r, v)
         WHERE s.customer_id = u.c AND s.schedule_id = u.i AND s.cancelled_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM ledger_entries l WHERE l.customer_id = u.c AND l.seq > u.v)
         """;
 
     private const string InsertTopUpRequests = """
@@ -68,13 +73,14 @@ internal sealed class GroupCommitStatements
     private readonly List<(string CustomerId, LedgerEntry Entry)> _entries = [];
     private readonly List<(string CustomerId, TopUpRequest Request)> _topUpRequests = [];
     private readonly List<(string CustomerId, TopUpOutcome Outcome)> _topUpEnds = [];
-    private readonly List<(string CustomerId, CreditSchedule Schedule)> _scheduleInserts = [];
-    private readonly List<(string CustomerId, CreditSchedule Schedule)> _scheduleCancels = [];
+    private readonly List<(string CustomerId, CreditSchedule Schedule, long Version)> _scheduleInserts = [];
+    private readonly List<(string CustomerId, CreditSchedule Schedule, long Version)> _scheduleCancels = [];
     private readonly List<(string CustomerId, Invoice Invoice)> _invoiceInserts = [];
     private readonly List<(string CustomerId, Invoice Invoice, long Version, DateTimeOffset At)> _invoiceUpdates = [];
     private readonly List<(string CustomerId, IdempotencyRecord Record)> _idempotency = [];
     private NpgsqlBatchCommand? _update;
     private NpgsqlBatchCommand? _cancel;
+    private NpgsqlBatchCommand? _scheduleInsert;
     private NpgsqlBatchCommand? _topUpEnd;
 
     /// <summary>Gathers the rows of <paramref name="appends"/>.</summary>
@@ -103,11 +109,11 @@ internal sealed class GroupCommitStatements
 
             if (append.Schedule is { } schedule && append.ScheduleWrite == ScheduleWrite.Insert)
             {
-                _scheduleInserts.Add((customerId, schedule));
+                _scheduleInserts.Add((customerId, schedule, append.VersionAfter));
             }
             else if (append.Schedule is { CancelledAt: not null } cancelled && append.ScheduleWrite == ScheduleWrite.Cancel)
             {
-                _scheduleCancels.Add((customerId, cancelled));
+                _scheduleCancels.Add((customerId, cancelled, append.VersionAfter));
             }
 
             if (append.Idempotency is { } record)
@@ -125,15 +131,16 @@ internal sealed class GroupCommitStatements
     /// True when the group only inserts rows. Its one failure is a unique violation, which aborts the transaction by
     /// itself, so it may run as one implicit transaction (one round trip, committed by PostgreSQL at its end).
     /// </summary>
-    public bool InsertsOnly => _invoiceUpdates.Count == 0 && _scheduleCancels.Count == 0 && _topUpEnds.Count == 0;
+    public bool InsertsOnly => _invoiceUpdates.Count == 0 && _scheduleInserts.Count == 0 && _scheduleCancels.Count == 0 && _topUpEnds.Count == 0;
 
     /// <summary>
     /// True once the statements have run when every update found its row as memory had it (an invoice still pending,
-    /// a schedule not cancelled yet, a top-up request still outstanding); false means one of them was stale and the
-    /// group must not commit as it is.
+    /// a schedule not cancelled yet, a top-up request still outstanding, no entry of the customer past the version a
+    /// schedule's command leaves); false means one of them was stale and the group must not commit as it is.
     /// </summary>
     public bool UpdatesHeld =>
         (_update is null || _update.RecordsAffected == _invoiceUpdates.Count)
+        && (_scheduleInsert is null || _scheduleInsert.RecordsAffected == _scheduleInserts.Count)
         && (_cancel is null || _cancel.RecordsAffected == _scheduleCancels.Count)
         && (_topUpEnd is null || _topUpEnd.RecordsAffected == _topUpEnds.Count);
 
@@ -217,7 +224,7 @@ internal sealed class GroupCommitStatements
 
         if (_scheduleInserts.Count > 0)
         {
-            batch.BatchCommands.Add(Statement(
+            _scheduleInsert = Statement(
                 InsertSchedules,
                 Column(_scheduleInserts, r => r.CustomerId, NpgsqlDbType.Text),
                 Column(_scheduleInserts, r => r.Schedule.ScheduleId, NpgsqlDbType.Text),
@@ -230,7 +237,9 @@ internal sealed class GroupCommitStatements
                 Column(_scheduleInserts, r => r.Schedule.StartsAt.ToUniversalTime(), NpgsqlDbType.TimestampTz),
                 Column(_scheduleInserts, r => r.Schedule.Periods, NpgsqlDbType.Integer),
                 Column(_scheduleInserts, r => r.Schedule.RolloverMax, NpgsqlDbType.Numeric),
-                Column(_scheduleInserts, r => r.Schedule.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz)));
+                Column(_scheduleInserts, r => r.Schedule.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz),
+                Column(_scheduleInserts, r => r.Version, NpgsqlDbType.Bigint));
+            batch.BatchCommands.Add(_scheduleInsert);
         }
 
         if (_scheduleCancels.Count > 0)
@@ -240,7 +249,8 @@ internal sealed class GroupCommitStatements
                 Column(_scheduleCancels, r => r.CustomerId, NpgsqlDbType.Text),
                 Column(_scheduleCancels, r => r.Schedule.ScheduleId, NpgsqlDbType.Text),
                 Column(_scheduleCancels, r => r.Schedule.CancelledAt!.Value.ToUniversalTime(), NpgsqlDbType.TimestampTz),
-                Column(_scheduleCancels, r => r.Schedule.CancelReason, NpgsqlDbType.Text));
+                Column(_scheduleCancels, r => r.Schedule.CancelReason, NpgsqlDbType.Text),
+                Column(_scheduleCancels, r => r.Version, NpgsqlDbType.Bigint));
             batch.BatchCommands.Add(_cancel);
         }
 

@@ -11,6 +11,7 @@ namespace CreditLedger.Storage.Ledger;
 /// <param name="ScheduleWrite">Whether a credit schedule is inserted (created) or cancelled.</param>
 /// <param name="Schedule">The schedule as it is after the command.</param>
 /// <param name="EndedTopUp">The outstanding top-up request the command ends. The requests it records travel in its entries.</param>
+/// <param name="VersionAfter">The customer's version after the command: a schedule is written only if no entry of the customer is numbered past it.</param>
 public sealed record LedgerAppend(
     CustomerId CustomerId,
     IReadOnlyList<LedgerEntry> Entries,
@@ -19,4 +20,5 @@ public sealed record LedgerAppend(
     IdempotencyRecord? Idempotency,
     ScheduleWrite ScheduleWrite = ScheduleWrite.None,
     CreditSchedule? Schedule = null,
-    TopUpOutcome? EndedTopUp = null);
+    TopUpOutcome? EndedTopUp = null,
+    long VersionAfter = 0);
