@@ -96,14 +96,17 @@ public sealed partial class CustomerCredits
     }
 
     /// <summary>
-    /// Plans recording every expiry and schedule period due at <paramref name="asOf"/> (what the reminder does). It
-    /// may write nothing.
+    /// Plans recording the expiries and schedule periods due at <paramref name="asOf"/> (what the reminder does), in
+    /// time order; it may write nothing. With <paramref name="maxEntries"/>, it stops after the first instant that
+    /// brings the entries to that many: a long catch-up is then recorded in several decisions, each committed before
+    /// the next is planned, and ended grants leave memory between them.
     /// </summary>
-    public Decision PlanExpiries(Provenance provenance, DateTimeOffset asOf)
+    public Decision PlanExpiries(Provenance provenance, DateTimeOffset asOf, int maxEntries = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(provenance);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1);
         var plan = new Planner(this, EvaluationInstant(asOf), provenance);
-        plan.RecordDue();
+        plan.RecordDue(maxEntries);
         return plan.Finish();
     }
 }

@@ -79,11 +79,12 @@ public sealed partial class CustomerCredits
         /// instant by instant in time order, the expiries due (each dated at its grant's <c>expiresAt</c>), then at a
         /// schedule's period start the rollover of the ending period's grant and the new period's grant (dated at the
         /// start). Entries are never dated before the customer's latest one. Low and depleted balances are judged once
-        /// per instant, on the state after all of it, so a boundary alone never reports a depletion.
+        /// per instant, on the state after all of it, so a boundary alone never reports a depletion. It stops after an
+        /// instant once <paramref name="maxEntries"/> entries are planned (a reminder's catch-up in bounded steps).
         /// </summary>
-        public void RecordDue()
+        public void RecordDue(int maxEntries = int.MaxValue)
         {
-            while (NextDueInstant() is { } instant)
+            while (_entries.Count < maxEntries && NextDueInstant() is { } instant)
             {
                 BeginInstant(instant);
                 var expiring = AllGrants()

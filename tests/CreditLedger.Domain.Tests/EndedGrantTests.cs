@@ -75,6 +75,42 @@ public sealed class EndedGrantTests
     }
 
     [Fact]
+    public void CatchUp_InBoundedSteps_WritesTheEntriesOneDecisionWould()
+    {
+        CustomerCredits Untouched()
+        {
+            var credits = new CustomerCredits();
+            credits.Committed(credits.PlanCreateSchedule(
+                new ScheduleRequest("sch_day", Credits.ApiCalls, 10m, "Per minute", null, GrantCategory.Paid, ScheduleInterval.Of(TimeSpan.FromMinutes(1)), null, null, 5m),
+                Credits.Api,
+                Credits.Start));
+            credits.Grant("g_hour", 7m, Credits.Start, creditType: Credits.ApiCalls, expiresAt: Credits.Start.AddMinutes(90));
+            return credits;
+        }
+
+        var day = Credits.Start.AddDays(1);
+        var whole = Untouched();
+        var once = whole.Committed(whole.PlanExpiries(Provenance.Reminder, day)).Entries;
+        var stepped = Untouched();
+        var steps = new List<Decision>();
+        while (stepped.PlanExpiries(Provenance.Reminder, day, maxEntries: 100) is { HasWrites: true } step)
+        {
+            steps.Add(stepped.Committed(step));
+        }
+
+        // An instant's entries (here at most five: two expiries, a rollover, a period, the hour grant's expiry) are
+        // never split: a step ends after the instant that reaches the bound.
+        Assert.All(steps, step => Assert.InRange(step.Entries.Count, 1, 104));
+        Assert.True(steps.Count >= 40, $"{steps.Count} steps");
+        Assert.Equal(once.Count, steps.Sum(step => step.Entries.Count));
+        Assert.Equal(
+            once.Select(e => (e.Version, e.Kind, e.GrantId, e.Amount, e.AvailableAfter, e.OccurredAt, e.Events)),
+            steps.SelectMany(step => step.Entries).Select(e => (e.Version, e.Kind, e.GrantId, e.Amount, e.AvailableAfter, e.OccurredAt, e.Events)));
+        Assert.Equal(whole.BalancesAt(day, 30), stepped.BalancesAt(day, 30));
+        Assert.Equal(whole.Grants.Select(g => g.GrantId), stepped.Grants.Select(g => g.GrantId));
+    }
+
+    [Fact]
     public void Restore_FromASnapshotStillHoldingEndedGrants_HoldsWhatAReplayHolds()
     {
         var entries = new List<LedgerEntry>();

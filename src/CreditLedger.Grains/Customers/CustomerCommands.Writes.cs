@@ -9,6 +9,9 @@ namespace CreditLedger.Grains.Customers;
 /// <summary>The commands that change the customer: each takes its turn in the pipeline.</summary>
 internal sealed partial class CustomerCommands
 {
+    // The most entries one write of the reminder's catch-up holds (an instant's entries are never split).
+    private const int CatchUpEntriesPerWrite = 2_000;
+
     /// <summary>Creates the customer or updates its name and e-mail.</summary>
     public Task<CustomerResult> PutCustomerAsync(CustomerDetails details) => InTurnAsync(async () =>
     {
@@ -146,16 +149,29 @@ internal sealed partial class CustomerCommands
     /// </summary>
     public Task<bool> RecordDueAsync() => InTurnAsync(async () =>
     {
-        var decision = _credits.PlanExpiries(Provenance.Reminder, Now());
-        if (decision.HasWrites)
+        // A long catch-up (a customer nobody touched while the engine was down) is written in steps of at most
+        // CatchUpEntriesPerWrite entries, each committed before the next is planned.
+        var recorded = false;
+        while (true)
         {
+            var decision = _credits.PlanExpiries(Provenance.Reminder, Now(), CatchUpEntriesPerWrite);
+            if (!decision.HasWrites)
+            {
+                break;
+            }
+
             await AppendChangeAsync(decision);
             LogDueRecorded(_logger, _customerId.Value, decision.Entries.Count);
+            recorded = true;
+            if (decision.Entries.Count < CatchUpEntriesPerWrite)
+            {
+                break;
+            }
         }
 
         // Whatever was registered, the reminder now follows the state: due at the next expiry or period start, or gone.
         await _activation.AfterChangeAsync(_credits, unregisterWhenIdle: true);
-        return decision.HasWrites;
+        return recorded;
     });
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reminder recorded {EntryCount} due entries (expiries, schedule periods) for customer {CustomerId}")]
