@@ -218,6 +218,40 @@ public sealed class CreditScheduleGrainTests(GrainFixture fixture) : IClassFixtu
         Assert.Equal((9m, 60m, 5m, 25m, 20m), (usd.Available, usd.Granted, usd.Consumed, usd.Expired, usd.Voided));
     }
 
+    [Fact]
+    public async Task CommandAfterALongOutage_WritesTheBacklogInStepsFirst_EveryPeriodOnce()
+    {
+        var customerId = fixture.NewCustomerId("backlog");
+        var grain = await Silo.CreatedAsync(customerId);
+        await grain.GrantedAsync(Commands.Usd(100m));
+        var perMinute = new ScheduleCommand(CreditType.Parse("api_calls"), 10m, "Per minute", null, GrantCategory.Paid, "PT1M", null, null, null);
+        var scheduleId = (await grain.CreateScheduleAsync(perMinute, Commands.Api)).Schedule!.ScheduleId;
+        await CustomerSilo.DeactivateAsync(grain);
+
+        // Three days nobody touches the customer (its reminder follows the real clock, the ledger's is moved): 4,320
+        // boundaries, each an expiry and a period's grant.
+        fixture.Clock.Advance(TimeSpan.FromDays(3));
+        var applied = await grain.ApplyAsync("inv_after", Commands.Total(1m), Commands.Api);
+
+        Assert.Equal((CommandStatus.Ok, 1m), (applied.Status, applied.Invoice!.Lines[0].Applied));
+        Assert.Equal(
+            4_321L,
+            await fixture.ScalarAsync<long>("SELECT count(DISTINCT grant_id) FROM ledger_entries WHERE customer_id = $1 AND kind = 'granted' AND grant_id LIKE $2", customerId, scheduleId + ":p%"));
+        Assert.Equal(
+            4_321L,
+            await fixture.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE customer_id = $1 AND kind = 'granted' AND grant_id LIKE $2", customerId, scheduleId + ":p%"));
+        // Written in steps of at most 2,000 entries before the apply, not in one transaction.
+        Assert.True(
+            await fixture.ScalarAsync<long>("SELECT count(DISTINCT tx_id) FROM ledger_entries WHERE customer_id = $1 AND seq > 2", customerId) >= 4,
+            "The backlog was written in one transaction.");
+        Assert.True(
+            await fixture.ScalarAsync<long>("SELECT max(n) FROM (SELECT count(*) AS n FROM ledger_entries WHERE customer_id = $1 GROUP BY tx_id) AS t", customerId) <= 2_002,
+            "A step held more than 2,000 entries and its last instant.");
+        Assert.Equal(applied.Version, await fixture.ScalarAsync<long>("SELECT max(seq) FROM ledger_entries WHERE customer_id = $1", customerId));
+        var calls = Assert.Single((await grain.GetBalancesAsync(30)).Balances, b => b.CreditType == "api_calls");
+        Assert.Equal((10m, 43_210m, 43_200m), (calls.Available, calls.Granted, calls.Expired));
+    }
+
     private static ScheduleCommand Hourly(decimal amount, decimal? rollover = null) =>
         new(CreditType.Currency("USD"), amount, "Hourly allowance", null, GrantCategory.Paid, "PT1H", null, null, rollover);
 }

@@ -9,8 +9,11 @@ namespace CreditLedger.Grains.Customers;
 /// <summary>The commands that change the customer: each takes its turn in the pipeline.</summary>
 internal sealed partial class CustomerCommands
 {
-    // The most entries one write of the reminder's catch-up holds (an instant's entries are never split).
+    // The most entries one write of a catch-up holds (an instant's entries are never split).
     private const int CatchUpEntriesPerWrite = 2_000;
+
+    // How long ago something must have fallen due for a command to check for a backlog too long for one step.
+    private static readonly TimeSpan LongBacklog = TimeSpan.FromHours(1);
 
     /// <summary>Creates the customer or updates its name and e-mail.</summary>
     public Task<CustomerResult> PutCustomerAsync(CustomerDetails details) => InTurnAsync(async () =>

@@ -129,7 +129,37 @@ internal sealed partial class CustomerCommands : ICommandPipelineHost
     /// when given, plans it into a group commit (returning null when it cannot join one).
     /// </summary>
     private Task<T> InTurnAsync<T>(Func<Task<T>> alone, Func<(LedgerAppend? Append, T Answer)?>? plan = null) =>
-        _pipeline.EnqueueAsync(alone, plan);
+        _pipeline.EnqueueAsync(
+            async () =>
+            {
+                await CatchUpAsync();
+                return await alone();
+            },
+            plan is null ? null : () => HasLongBacklog ? null : plan());
+
+    // Something was due long ago: the customer may have a long backlog of expiries and schedule periods.
+    private bool HasLongBacklog => _credits.NextDueAt() is { } due && due < Now() - LongBacklog;
+
+    /// <summary>
+    /// Before a command on a customer nobody touched for a long time (the engine was down, say): a backlog of expiries
+    /// and schedule periods too long for one step is written in steps of <see cref="CatchUpEntriesPerWrite"/> entries,
+    /// each committed before the next is planned, as the reminder would. What is left goes into the command's own
+    /// decision, as always.
+    /// </summary>
+    private async Task CatchUpAsync()
+    {
+        while (!_stale && _customer is not null && HasLongBacklog)
+        {
+            var step = _credits.PlanExpiries(Provenance.Reminder, Now(), CatchUpEntriesPerWrite);
+            if (step.Entries.Count < CatchUpEntriesPerWrite)
+            {
+                return;
+            }
+
+            await AppendChangeAsync(step);
+            LogCaughtUp(_logger, _customerId.Value, step.Entries.Count);
+        }
+    }
 
     private async Task<bool> CustomerExistsAsync()
     {
@@ -186,6 +216,9 @@ internal sealed partial class CustomerCommands : ICommandPipelineHost
     void ICommandPipelineHost.GroupFailed(Exception exception, int commands) => LogGroupFailed(_logger, exception, _customerId.Value, commands);
 
     void ICommandPipelineHost.ConcurrentWriter() => LogConcurrentWriter(_logger, _customerId.Value, _credits.Version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Customer {CustomerId} had a long backlog: {EntryCount} due entries (expiries, schedule periods) written before its command")]
+    private static partial void LogCaughtUp(ILogger logger, string customerId, int entryCount);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot of customer {CustomerId} at version {SnapshotVersion} is ahead of the ledger (version {LedgerVersion}); replaying the ledger instead")]
     private static partial void LogSnapshotAhead(ILogger logger, string customerId, long snapshotVersion, long ledgerVersion);
