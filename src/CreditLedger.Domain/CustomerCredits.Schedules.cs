@@ -71,6 +71,15 @@ public sealed partial class CustomerCredits
             return Reject(Rejection.InvalidRequest, "Must not be more than 5 minutes in the past.", at, "startsAt");
         }
 
+        // Every instant the schedule's calendar names must exist: its last period's end, or the first period's end
+        // of a schedule without an end.
+        if (!request.Every.TryPeriodStart(startsAt, request.Periods ?? 1, out _))
+        {
+            return request.Periods is null
+                ? Reject(Rejection.InvalidRequest, "The schedule's first period must end by the end of the year 9999.", at, "startsAt")
+                : Reject(Rejection.InvalidRequest, "The schedule's last period must end by the end of the year 9999; ask for fewer periods or a shorter interval.", at, "periods");
+        }
+
         if (_schedules.Values.Count(s => s.StatusAt(at) == ScheduleStatus.Active) >= LedgerLimits.MaxActiveSchedulesPerCustomer)
         {
             return Reject(Rejection.ScheduleLimitReached, $"A customer can have at most {LedgerLimits.MaxActiveSchedulesPerCustomer} active schedules.", at);

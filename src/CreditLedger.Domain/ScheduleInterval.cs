@@ -90,19 +90,43 @@ public readonly partial record struct ScheduleInterval
     public DateTimeOffset PeriodStart(DateTimeOffset startsAt, long period)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(period);
+        return TryPeriodStart(startsAt, period, out var start)
+            ? start
+            : throw new ArgumentOutOfRangeException(nameof(period), period, "The period starts after the last representable instant.");
+    }
+
+    /// <summary>
+    /// When period <paramref name="period"/> of a schedule starting at <paramref name="startsAt"/> starts, in UTC; false
+    /// when it is negative or would start after the last representable instant (the end of the year 9999).
+    /// </summary>
+    public bool TryPeriodStart(DateTimeOffset startsAt, long period, out DateTimeOffset periodStart)
+    {
+        periodStart = default;
         var start = startsAt.ToUniversalTime();
-        if (Months > 0)
+        if (period < 0)
         {
-            var months = checked(period * Months);
-            return months > (DateTimeOffset.MaxValue.Year - start.Year) * 12L
-                ? throw new ArgumentOutOfRangeException(nameof(period), period, "The period starts after the last representable instant.")
-                : start.AddMonths((int)months);
+            return false;
         }
 
-        var ticks = checked(period * Length.Ticks);
-        return ticks > (DateTimeOffset.MaxValue - start).Ticks
-            ? throw new ArgumentOutOfRangeException(nameof(period), period, "The period starts after the last representable instant.")
-            : start.AddTicks(ticks);
+        if (Months > 0)
+        {
+            // Whole years are left up to the last year, so adding at most that many months stays within it.
+            if (period > (DateTimeOffset.MaxValue.Year - start.Year) * 12L / Months)
+            {
+                return false;
+            }
+
+            periodStart = start.AddMonths((int)(period * Months));
+            return true;
+        }
+
+        if (period > (DateTimeOffset.MaxValue - start).Ticks / Length.Ticks)
+        {
+            return false;
+        }
+
+        periodStart = start.AddTicks(period * Length.Ticks);
+        return true;
     }
 
     /// <summary>The period that <paramref name="instant"/> falls in (a period holds its start, not its end); -1 before the first.</summary>

@@ -127,6 +127,23 @@ public sealed class ScheduleGrantTests
     }
 
     [Fact]
+    public void Create_Refuses_ACalendarThatEndsAfterTheLastRepresentableInstant_WritingNothing()
+    {
+        var credits = new CustomerCredits();
+        var longest = Allowance(periods: LedgerLimits.MaxSchedulePeriods) with { Every = ScheduleInterval.Of(ScheduleInterval.MaxLength) };
+        var farMonthly = Allowance(startsAt: new DateTimeOffset(9999, 12, 1, 0, 0, 0, TimeSpan.Zero)) with { Every = ScheduleInterval.Month };
+
+        var tooLong = credits.PlanCreateSchedule(longest, Credits.Api, Credits.Start);
+        var tooLate = credits.PlanCreateSchedule(farMonthly, Credits.Api, Credits.Start);
+        var fits = credits.PlanCreateSchedule(longest with { Periods = 700 }, Credits.Api, Credits.Start);
+
+        Assert.Equal((Rejection.InvalidRequest, "periods"), (tooLong.Rejection!.Value, tooLong.RejectionField));
+        Assert.Equal((Rejection.InvalidRequest, "startsAt"), (tooLate.Rejection!.Value, tooLate.RejectionField));
+        Assert.Equal(ScheduleStatus.Active, fits.Schedule!.StatusAt(Credits.Start));
+        Assert.Empty(credits.Schedules);
+    }
+
+    [Fact]
     public void Entries_AreNeverDatedBeforeTheLatestOne()
     {
         var credits = new CustomerCredits();

@@ -137,6 +137,8 @@ public sealed class BadInputTests(ApiFixture api)
         new("schedule rollover too precise", "POST", Schedules, """{"type":"monetary","amount":"5.00","currency":"USD","reason":"r","every":"month","rollover":{"maxAmount":"1.005"}}""", 400, "validation_failed", "rollover.maxAmount"),
         new("schedule expiresAt", "POST", Schedules, Schedule(extra: ""","expiresAt":"2030-01-01T00:00:00Z" """), 400, "validation_failed", "expiresAt"),
         new("schedule priority 101", "POST", Schedules, Schedule(extra: ""","priority":101"""), 400, "validation_failed", "priority"),
+        new("schedule ending after 9999", "POST", Schedules, Schedule(every: "\"P3660D\"", extra: ""","periods":10000"""), 400, "validation_failed", "periods"),
+        new("schedule starting in 9999", "POST", Schedules, Schedule(extra: ""","startsAt":"9999-12-15T00:00:00Z" """), 400, "validation_failed", "startsAt"),
         new("schedule zero amount", "POST", Schedules, Schedule(amount: "\"0\""), 400, "validation_failed", "amount"),
         new("schedule unknown", "GET", Schedules + "/sch_missing", null, 404, "schedule_not_found", null),
         new("schedule bad id", "GET", Schedules + "/sch%20bad", null, 400, "validation_failed", "scheduleId"),
