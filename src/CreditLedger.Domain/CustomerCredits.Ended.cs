@@ -34,6 +34,22 @@ public sealed partial class CustomerCredits
             $"Grant {grantId} is {status.ToString().ToLowerInvariant()}; only a grant that has not expired or been voided can be voided.",
             EvaluationInstant(asOf));
 
+    /// <summary>
+    /// Whether something fell due before <paramref name="instant"/> (<see cref="NextDueAt"/> is earlier). Cheap when
+    /// nothing did: the soonest expiry tracked and the schedules' next starts are looked at first, and the grants are
+    /// scanned only when one of them is that early.
+    /// </summary>
+    public bool HasDueBefore(DateTimeOffset instant)
+    {
+        var early = _expiryOrder.TryPeek(out _, out var soonest) && soonest < instant;
+        foreach (var schedule in _schedules.Values)
+        {
+            early |= NextPeriodStart(schedule, PeriodsRecorded(schedule.ScheduleId)) < instant;
+        }
+
+        return early && NextDueAt() < instant;
+    }
+
     private void TrackExpiry(Grant grant)
     {
         if (grant.Terms.ExpiresAt is { } expiresAt)

@@ -30,7 +30,7 @@ public sealed class CustomerCreditsSnapshot
     /// The totals of the grants that had ended (and left memory) by <see cref="Version"/>, per credit type. Absent in
     /// snapshots written before ended grants left memory: those hold every grant, and the ended ones leave on restore.
     /// </summary>
-    public List<EndedGrantsSnapshot> Ended { get; set; } = [];
+    public Dictionary<string, EndedGrants> Ended { get; set; } = [];
 
     /// <summary>Describes <paramref name="credits"/> at its version.</summary>
     public static CustomerCreditsSnapshot Of(CustomerCredits credits) => new()
@@ -46,10 +46,7 @@ public sealed class CustomerCreditsSnapshot
             RolloverOf = g.Terms.RolloverOf,
         }).ToList(),
         PeriodsRecorded = credits.PeriodsRecordedBySchedule.ToDictionary(StringComparer.Ordinal),
-        Ended = credits.EndedGrantTotals
-            .OrderBy(e => e.Key.Code, StringComparer.Ordinal)
-            .Select(e => new EndedGrantsSnapshot(e.Key.Code, e.Value.Count, e.Value.Granted, e.Value.Consumed, e.Value.Expired, e.Value.Voided))
-            .ToList(),
+        Ended = credits.EndedGrantTotals.ToDictionary(e => e.Key.Code, e => e.Value, StringComparer.Ordinal),
     };
 
     /// <summary>Rebuilds the state the snapshot describes.</summary>
@@ -63,17 +60,8 @@ public sealed class CustomerCreditsSnapshot
             },
             g.CreatedVersion, g.CreatedAt, g.Remaining, g.Pending, g.Consumed, g.Expired, g.Voided, g.IsVoided)),
             PeriodsRecorded,
-            Ended.ToDictionary(e => CreditType.Parse(e.CreditType), e => new EndedGrants(e.Count, e.Granted, e.Consumed, e.Expired, e.Voided)));
+            Ended.ToDictionary(e => CreditType.Parse(e.Key), e => e.Value));
 }
-
-/// <summary>The totals of one credit type's ended grants in a <see cref="CustomerCreditsSnapshot"/>.</summary>
-/// <param name="CreditType">Code.</param>
-/// <param name="Count">How many grants ended.</param>
-/// <param name="Granted">What they granted.</param>
-/// <param name="Consumed">What of it was consumed.</param>
-/// <param name="Expired">What of it expired.</param>
-/// <param name="Voided">What of it was voided.</param>
-public sealed record EndedGrantsSnapshot(string CreditType, long Count, decimal Granted, decimal Consumed, decimal Expired, decimal Voided);
 
 /// <summary>One grant in a <see cref="CustomerCreditsSnapshot"/>.</summary>
 /// <param name="GrantId">Id.</param>

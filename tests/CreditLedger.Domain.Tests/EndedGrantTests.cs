@@ -29,7 +29,7 @@ public sealed class EndedGrantTests
              credits.Balance(later).Voided, credits.Balance(later).Consumed));
         credits.Committed(credits.PlanPay("inv_1", Credits.Api, later));
         Assert.Empty(credits.Grants);
-        Assert.Equal(new EndedGrants(3, 60m, 4m, 36m, 20m), credits.EndedGrantTotals[Credits.Usd]);
+        Assert.Equal(new EndedGrants(60m, 4m, 36m, 20m), credits.EndedGrantTotals[Credits.Usd]);
         Assert.Equal((60m, 0m, 4m, 36m, 20m), (credits.Balance(later).Granted, credits.Balance(later).Pending + credits.Balance(later).Available, credits.Balance(later).Consumed, credits.Balance(later).Expired, credits.Balance(later).Voided));
     }
 

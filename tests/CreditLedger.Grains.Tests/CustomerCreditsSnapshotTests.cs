@@ -32,7 +32,7 @@ public sealed class CustomerCreditsSnapshotTests
         Assert.Empty(restored.PlanExpiries(Provenance.Reminder, At.AddHours(1)).Entries);
         // Period 0 expired with nothing pending: it left memory, and its totals travel in the snapshot.
         Assert.Null(restored.FindGrant("sch_snap:p0"));
-        Assert.Equal(new EndedGrants(1, 100m, 0m, 100m, 0m), restored.EndedGrantTotals[CreditType.Unit("api_calls")]);
+        Assert.Equal(new EndedGrants(100m, 0m, 100m, 0m), restored.EndedGrantTotals[CreditType.Unit("api_calls")]);
         Assert.Equal(credits.BalancesAt(At.AddHours(1), 30), restored.BalancesAt(At.AddHours(1), 30));
     }
 }

@@ -45,6 +45,23 @@ public static class ApiRequest
 
     private sealed record CustomerGrainTypes(IGrainFactory Factory, GrainType Type, GrainInterfaceType Interface);
 
+    /// <summary>The customer's grain and the credit type of a path, or the problem when either is not valid.</summary>
+    public static (ICustomerCreditGrain? Grain, CreditType Type, JsonHttpResult<Problem>? Problem) CustomerCreditType(
+        IGrainFactory grains, string customerId, string creditType)
+    {
+        var (grain, badId) = Customer(grains, customerId);
+        if (badId is not null)
+        {
+            return (null, default, badId);
+        }
+
+        return CheckCreditType(creditType, out var type) is { } badType ? (null, default, badType) : (grain, type, null);
+    }
+
+    /// <summary>The problem when the credit type of a path is not valid, else null with the credit type.</summary>
+    public static JsonHttpResult<Problem>? CheckCreditType(string creditType, out CreditType type) =>
+        CreditType.TryParse(creditType, out type, out var error) ? null : Problems.Validation("creditType", error);
+
     /// <summary>The problem when a path id (<paramref name="field"/>) is not valid, else null.</summary>
     public static JsonHttpResult<Problem>? CheckId(string field, string value) =>
         ResourceId.IsValid(value, out var error) ? null : Problems.Validation(field, error);

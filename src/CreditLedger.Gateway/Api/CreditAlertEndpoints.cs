@@ -27,15 +27,10 @@ public static class CreditAlertEndpoints
     private static async Task<Results<JsonHttpResult<CreditAlertResponse>, JsonHttpResult<Problem>>> PutAsync(
         string customerId, string creditType, HttpRequest request, IGrainFactory grains)
     {
-        var (grain, badId) = ApiRequest.Customer(grains, customerId);
-        if (badId is not null)
+        var (grain, type, badPath) = ApiRequest.CustomerCreditType(grains, customerId, creditType);
+        if (badPath is not null)
         {
-            return badId;
-        }
-
-        if (!CreditType.TryParse(creditType, out var type, out var typeError))
-        {
-            return Problems.Validation("creditType", typeError);
+            return badPath;
         }
 
         var (document, problem) = await RequestBody.ReadAsync(request);

@@ -129,7 +129,7 @@ public static class CreditScheduleEndpoints
         var result = await grain!.ListSchedulesAsync(after, limit);
         if (result.Status != CommandStatus.Ok)
         {
-            return Problems.Of(result.Status, null);
+            return Problems.Of(result.Status, result.Error);
         }
 
         var next = result.NextAfter is { } nextAfter ? Cursor.Encode(CursorKind, nextAfter) : null;

@@ -1,5 +1,4 @@
 using CreditLedger.Contracts.Customers;
-using CreditLedger.Domain;
 using CreditLedger.Gateway.Api.Wire;
 using CreditLedger.Gateway.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -69,7 +68,7 @@ public static class CreditTopUpEndpoints
     private static async Task<Results<JsonHttpResult<TopUpRuleResponse>, JsonHttpResult<Problem>>> PutAsync(
         string customerId, string creditType, HttpRequest request, IGrainFactory grains)
     {
-        var (grain, type, badPath) = Path(grains, customerId, creditType);
+        var (grain, type, badPath) = ApiRequest.CustomerCreditType(grains, customerId, creditType);
         if (badPath is not null)
         {
             return badPath;
@@ -102,20 +101,20 @@ public static class CreditTopUpEndpoints
 
     private static async Task<Results<JsonHttpResult<TopUpRuleResponse>, JsonHttpResult<Problem>>> GetAsync(string customerId, string creditType, IGrainFactory grains)
     {
-        var (grain, type, badPath) = Path(grains, customerId, creditType);
+        var (grain, type, badPath) = ApiRequest.CustomerCreditType(grains, customerId, creditType);
         return badPath ?? RuleAnswer(customerId, await grain!.GetTopUpRuleAsync(type));
     }
 
     private static async Task<Results<JsonHttpResult<TopUpRuleResponse>, JsonHttpResult<Problem>>> DeleteAsync(string customerId, string creditType, IGrainFactory grains)
     {
-        var (grain, type, badPath) = Path(grains, customerId, creditType);
+        var (grain, type, badPath) = ApiRequest.CustomerCreditType(grains, customerId, creditType);
         return badPath ?? RuleAnswer(customerId, await grain!.DeleteTopUpRuleAsync(type));
     }
 
     private static async Task<Results<JsonHttpResult<TopUpRequestResponse>, JsonHttpResult<Problem>>> GetRequestAsync(
         string customerId, string creditType, string requestId, HttpContext http, IGrainFactory grains)
     {
-        var (grain, type, badPath) = Path(grains, customerId, creditType);
+        var (grain, type, badPath) = ApiRequest.CustomerCreditType(grains, customerId, creditType);
         if ((badPath ?? ApiRequest.CheckId("requestId", requestId)) is { } bad)
         {
             return bad;
@@ -127,9 +126,9 @@ public static class CreditTopUpEndpoints
     private static async Task<Results<JsonHttpResult<TopUpRequestResponse>, JsonHttpResult<Problem>>> FailAsync(
         string customerId, string creditType, string requestId, HttpContext http, IGrainFactory grains)
     {
-        if (!CreditType.TryParse(creditType, out var type, out var typeError))
+        if (ApiRequest.CheckCreditType(creditType, out var type) is { } badType)
         {
-            return Problems.Validation("creditType", typeError);
+            return badType;
         }
 
         var (request, problem) = await ApiRequest.ReadCommandAsync(http, grains, customerId, ("requestId", requestId));
@@ -148,19 +147,6 @@ public static class CreditTopUpEndpoints
 
             return RequestAnswer(http, customerId, await request.Grain.FailTopUpRequestAsync(type, requestId, reason!, request.Context));
         }
-    }
-
-    private static (ICustomerCreditGrain? Grain, CreditType Type, JsonHttpResult<Problem>? Problem) Path(IGrainFactory grains, string customerId, string creditType)
-    {
-        var (grain, badId) = ApiRequest.Customer(grains, customerId);
-        if (badId is not null)
-        {
-            return (null, default, badId);
-        }
-
-        return CreditType.TryParse(creditType, out var type, out var typeError)
-            ? (grain, type, null)
-            : (null, default, Problems.Validation("creditType", typeError));
     }
 
     private static Results<JsonHttpResult<TopUpRuleResponse>, JsonHttpResult<Problem>> RuleAnswer(string customerId, TopUpRuleResult result) =>

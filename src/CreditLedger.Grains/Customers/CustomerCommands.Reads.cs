@@ -142,9 +142,15 @@ internal sealed partial class CustomerCommands
 
         var at = _credits.EvaluationInstant(Now());
         var schedules = _credits.Schedules;
-        if (afterScheduleId is not null && _credits.FindSchedule(afterScheduleId) is { } after)
+        if (afterScheduleId is not null)
         {
-            schedules = schedules.SkipWhile(s => s.ScheduleId != after.ScheduleId).Skip(1);
+            if (_credits.FindSchedule(afterScheduleId) is null)
+            {
+                return new ScheduleListResult(
+                    CommandStatus.InvalidRequest, _credits.Version, [], null, new CommandError("Not a cursor this list returned: it names no schedule of the customer.", "cursor"));
+            }
+
+            schedules = schedules.SkipWhile(s => s.ScheduleId != afterScheduleId).Skip(1);
         }
 
         var page = schedules.Take(limit + 1).ToList();

@@ -1,7 +1,6 @@
 using CreditLedger.Contracts.Customers;
 using CreditLedger.Domain;
 using CreditLedger.Storage.Ledger;
-using Microsoft.Extensions.Logging;
 using static CreditLedger.Grains.CommandPlanner;
 
 namespace CreditLedger.Grains.Customers;
@@ -9,12 +8,6 @@ namespace CreditLedger.Grains.Customers;
 /// <summary>The commands that change the customer: each takes its turn in the pipeline.</summary>
 internal sealed partial class CustomerCommands
 {
-    // The most entries one write of a catch-up holds (an instant's entries are never split).
-    private const int CatchUpEntriesPerWrite = 2_000;
-
-    // How long ago something must have fallen due for a command to check for a backlog too long for one step.
-    private static readonly TimeSpan LongBacklog = TimeSpan.FromHours(1);
-
     /// <summary>Creates the customer or updates its name and e-mail.</summary>
     public Task<CustomerResult> PutCustomerAsync(CustomerDetails details) => InTurnAsync(async () =>
     {
@@ -150,33 +143,13 @@ internal sealed partial class CustomerCommands
     /// Records what is due (the reminder's turn): expiries, and the grants of schedule periods that have started, with
     /// their rollovers. Answers whether anything was.
     /// </summary>
-    public Task<bool> RecordDueAsync() => InTurnAsync(async () =>
+    public Task<bool> RecordDueAsync() => _pipeline.EnqueueAsync(async () =>
     {
-        // A long catch-up (a customer nobody touched while the engine was down) is written in steps of at most
-        // CatchUpEntriesPerWrite entries, each committed before the next is planned.
-        var recorded = false;
-        while (true)
-        {
-            var decision = _credits.PlanExpiries(Provenance.Reminder, Now(), CatchUpEntriesPerWrite);
-            if (!decision.HasWrites)
-            {
-                break;
-            }
-
-            await AppendChangeAsync(decision);
-            LogDueRecorded(_logger, _customerId.Value, decision.Entries.Count);
-            recorded = true;
-            if (decision.Entries.Count < CatchUpEntriesPerWrite)
-            {
-                break;
-            }
-        }
+        var recorded = await RecordDueInStepsAsync(leaveRemainder: false);
 
         // Whatever was registered, the reminder now follows the state: due at the next expiry or period start, or gone.
         await _activation.AfterChangeAsync(_credits, unregisterWhenIdle: true);
         return recorded;
     });
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reminder recorded {EntryCount} due entries (expiries, schedule periods) for customer {CustomerId}")]
-    private static partial void LogDueRecorded(ILogger logger, string customerId, int entryCount);
 }

@@ -137,28 +137,57 @@ internal sealed partial class CustomerCommands : ICommandPipelineHost
             },
             plan is null ? null : () => HasLongBacklog ? null : plan());
 
-    // Something was due long ago: the customer may have a long backlog of expiries and schedule periods.
-    private bool HasLongBacklog => _credits.NextDueAt() is { } due && due < Now() - LongBacklog;
+    // The most entries one step of writing what is due holds (an instant's entries are never split).
+    private const int CatchUpEntriesPerWrite = 2_000;
+
+    // How long ago something must have fallen due for a command to look for a backlog too long for one step.
+    private static readonly TimeSpan LongBacklog = TimeSpan.FromHours(1);
+
+    // Something fell due long ago: the customer may have a long backlog of expiries and schedule periods.
+    private bool HasLongBacklog => _credits.HasDueBefore(Now() - LongBacklog);
 
     /// <summary>
     /// Before a command on a customer nobody touched for a long time (the engine was down, say): a backlog of expiries
-    /// and schedule periods too long for one step is written in steps of <see cref="CatchUpEntriesPerWrite"/> entries,
-    /// each committed before the next is planned, as the reminder would. What is left goes into the command's own
-    /// decision, as always.
+    /// and schedule periods too long for one step is written in steps, as the reminder writes it. What is left goes
+    /// into the command's own decision, as always.
     /// </summary>
     private async Task CatchUpAsync()
     {
-        while (!_stale && _customer is not null && HasLongBacklog)
+        if (!_stale && _customer is not null && HasLongBacklog)
+        {
+            await RecordDueInStepsAsync(leaveRemainder: true);
+        }
+    }
+
+    /// <summary>
+    /// Writes what is due (expiries, schedule periods) in steps of at most <see cref="CatchUpEntriesPerWrite"/> entries
+    /// (an instant's entries are never split), each committed before the next is planned, so that no transaction grows
+    /// with the length of a backlog and ended grants leave memory as it goes. With <paramref name="leaveRemainder"/>, a
+    /// last step that is not full is not written: the command about to be planned records it. Answers whether anything
+    /// was written.
+    /// </summary>
+    private async Task<bool> RecordDueInStepsAsync(bool leaveRemainder)
+    {
+        var recorded = false;
+        while (!_stale)
         {
             var step = _credits.PlanExpiries(Provenance.Reminder, Now(), CatchUpEntriesPerWrite);
-            if (step.Entries.Count < CatchUpEntriesPerWrite)
+            var full = step.Entries.Count >= CatchUpEntriesPerWrite;
+            if (!step.HasWrites || (leaveRemainder && !full))
             {
-                return;
+                break;
             }
 
             await AppendChangeAsync(step);
-            LogCaughtUp(_logger, _customerId.Value, step.Entries.Count);
+            LogDueRecorded(_logger, _customerId.Value, step.Entries.Count);
+            recorded = true;
+            if (!full)
+            {
+                break;
+            }
         }
+
+        return recorded;
     }
 
     private async Task<bool> CustomerExistsAsync()
@@ -217,8 +246,8 @@ internal sealed partial class CustomerCommands : ICommandPipelineHost
 
     void ICommandPipelineHost.ConcurrentWriter() => LogConcurrentWriter(_logger, _customerId.Value, _credits.Version);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Customer {CustomerId} had a long backlog: {EntryCount} due entries (expiries, schedule periods) written before its command")]
-    private static partial void LogCaughtUp(ILogger logger, string customerId, int entryCount);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recorded {EntryCount} due entries (expiries, schedule periods) for customer {CustomerId}")]
+    private static partial void LogDueRecorded(ILogger logger, string customerId, int entryCount);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot of customer {CustomerId} at version {SnapshotVersion} is ahead of the ledger (version {LedgerVersion}); replaying the ledger instead")]
     private static partial void LogSnapshotAhead(ILogger logger, string customerId, long snapshotVersion, long ledgerVersion);

@@ -40,15 +40,27 @@ internal static class LedgerJson
         return JsonSerializer.Serialize(data, LedgerJsonContext.Default.GrantData);
     }
 
-    /// <summary>The top-up request an entry with the top_up_requested event recorded, from its data and its own columns.</summary>
-    public static TopUpRequest? ReadTopUp(string json, CreditType creditType, long version, DateTimeOffset occurredAt) =>
-        (JsonSerializer.Deserialize(json, LedgerJsonContext.Default.GrantData) ?? throw new InvalidDataException("Ledger entry data is null.")).TopUp is { } topUp
-            ? new TopUpRequest(topUp.RequestId, creditType, topUp.Amount, topUp.Available, topUp.Threshold, version, occurredAt)
-            : null;
+    /// <summary>
+    /// <paramref name="entry"/> with <paramref name="events"/> and what they report from its data, read once: the threshold
+    /// a balance_low event crossed, the request a top_up_requested event recorded.
+    /// </summary>
+    public static LedgerEntry WithEvents(LedgerEntry entry, EntryEvents events, string json)
+    {
+        if (!events.HasFlag(EntryEvents.BalanceLow) && !events.HasFlag(EntryEvents.TopUpRequested))
+        {
+            return entry with { Events = events };
+        }
 
-    /// <summary>The threshold a balance_low entry crossed, from its data.</summary>
-    public static decimal? ReadThreshold(string json) =>
-        (JsonSerializer.Deserialize(json, LedgerJsonContext.Default.GrantData) ?? throw new InvalidDataException("Ledger entry data is null.")).Threshold;
+        var data = JsonSerializer.Deserialize(json, LedgerJsonContext.Default.GrantData) ?? throw new InvalidDataException("Ledger entry data is null.");
+        return entry with
+        {
+            Events = events,
+            Threshold = events.HasFlag(EntryEvents.BalanceLow) ? data.Threshold : null,
+            TopUp = events.HasFlag(EntryEvents.TopUpRequested) && data.TopUp is { } topUp
+                ? new TopUpRequest(topUp.RequestId, entry.CreditType, topUp.Amount, topUp.Available, topUp.Threshold, entry.Version, entry.OccurredAt)
+                : null,
+        };
+    }
 
     public static (GrantTerms? Terms, decimal Consumed) ReadEntryData(EntryKind kind, string grantId, CreditType creditType, decimal amount, string json)
     {

@@ -248,10 +248,14 @@ public sealed class LedgerQueries(NpgsqlDataSource dataSource)
 
         await using var command = dataSource.CreateCommand("""
             SELECT g.grant_id, g.seq, g.credit_type, g.amount, coalesce(g.reason, ''), g.occurred_at, g.data::text,
-                   coalesce((SELECT -sum(e.amount) FROM ledger_entries e WHERE e.customer_id = $1 AND e.grant_id = g.grant_id AND e.kind = 'expired'), 0),
-                   coalesce((SELECT -sum(e.amount) FROM ledger_entries e WHERE e.customer_id = $1 AND e.grant_id = g.grant_id AND e.kind = 'voided'), 0),
-                   EXISTS (SELECT 1 FROM ledger_entries e WHERE e.customer_id = $1 AND e.grant_id = g.grant_id AND e.kind = 'voided')
+                   e.expired, e.voided, e.is_voided
             FROM ledger_entries g
+            CROSS JOIN LATERAL (
+                SELECT coalesce(-sum(amount) FILTER (WHERE kind = 'expired'), 0) AS expired,
+                       coalesce(-sum(amount) FILTER (WHERE kind = 'voided'), 0) AS voided,
+                       coalesce(bool_or(kind = 'voided'), false) AS is_voided
+                FROM ledger_entries
+                WHERE customer_id = $1 AND grant_id = g.grant_id AND kind IN ('expired', 'voided')) AS e
             WHERE g.customer_id = $1 AND g.kind = 'granted' AND g.grant_id = ANY($2)
             ORDER BY g.seq DESC
             """);

@@ -437,16 +437,7 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource, SecretProtector? s
         var entry = LedgerQueries.ReadEntry(reader);
         var customerId = CustomerId.Parse(reader.GetString(15));
         var events = reader.IsDBNull(16) ? EntryEvents.None : (EntryEvents)reader.GetInt16(16);
-        entry = entry with
-        {
-            Events = events,
-            PendingAfter = reader.IsDBNull(17) ? 0 : reader.GetDecimal(17),
-            Threshold = events.HasFlag(EntryEvents.BalanceLow) ? LedgerJson.ReadThreshold(reader.GetString(13)) : null,
-        };
-        if (events.HasFlag(EntryEvents.TopUpRequested))
-        {
-            entry = entry with { TopUp = LedgerJson.ReadTopUp(reader.GetString(13), entry.CreditType, entry.Version, entry.OccurredAt) };
-        }
+        entry = LedgerJson.WithEvents(entry with { PendingAfter = reader.IsDBNull(17) ? 0 : reader.GetDecimal(17) }, events, reader.GetString(13));
         var terms = entry.Grant;
         if (terms is null && !reader.IsDBNull(19))
         {

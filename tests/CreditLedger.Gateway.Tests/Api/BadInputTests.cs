@@ -143,6 +143,7 @@ public sealed class BadInputTests(ApiFixture api)
         new("schedule unknown", "GET", Schedules + "/sch_missing", null, 404, "schedule_not_found", null),
         new("schedule bad id", "GET", Schedules + "/sch%20bad", null, 400, "validation_failed", "scheduleId"),
         new("schedule bad cursor", "GET", Schedules + "?cursor=nope", null, 400, "validation_failed", "cursor"),
+        new("schedule cursor of no schedule", "GET", Schedules + "?cursor=" + CreditLedger.Gateway.Api.Cursor.Encode("schedules", "sch_nope"), null, 400, "validation_failed", "cursor"),
         new("cancel unknown schedule", "POST", Schedules + "/sch_missing/cancel", """{"reason":"Done"}""", 404, "schedule_not_found", null),
         new("cancel without reason", "POST", Schedules + "/sch_missing/cancel", "{}", 400, "validation_failed", "reason"),
         new("schedules of unknown customer", "GET", "/v1/customers/nobody-at-all/credit-schedules", null, 404, "customer_not_found", null),
