@@ -120,10 +120,12 @@ internal sealed class EngineClient : IDisposable
     }
 
     /// <summary>The credits report's lag behind the ledger, in seconds.</summary>
-    public async Task<double?> ReportLagAsync(CancellationToken cancellationToken)
+    public async Task<double?> ReportLagAsync(string customerId, CancellationToken cancellationToken)
     {
+        // The lag covers the whole ledger whatever the filter; one customer's rows keep the sampling itself cheap.
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        using var response = await _http.GetAsync(new Uri($"/v1/reports/credits?from={today}&to={today}", UriKind.Relative), cancellationToken);
+        using var response = await _http.GetAsync(
+            new Uri($"/v1/reports/credits?from={today}&to={today}&customerId={Uri.EscapeDataString(customerId)}", UriKind.Relative), cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             return null;

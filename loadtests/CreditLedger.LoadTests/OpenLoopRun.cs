@@ -29,14 +29,26 @@ internal sealed class OpenLoopRun(LoadOptions options, EngineClient engine, IRea
 
     public TimeSpan Elapsed { get; private set; }
 
+    /// <summary>When the measured run began (<see cref="Stopwatch.GetTimestamp"/>), or 0 before it.</summary>
+    public long MeasuredFromTimestamp { get; private set; }
+
     /// <summary>Runs for <paramref name="duration"/> at <paramref name="rate"/>; recording only when <paramref name="measure"/>.</summary>
     public async Task RunAsync(double rate, TimeSpan duration, bool measure, Action<double>? progress, CancellationToken cancellationToken)
     {
         var total = (long)(rate * duration.TotalSeconds);
         var clock = Stopwatch.StartNew();
-        var inFlight = new List<Task>(capacity: (int)Math.Min(total, 1_000_000));
+        if (measure)
+        {
+            MeasuredFromTimestamp = Stopwatch.GetTimestamp();
+        }
+
+        // Requests in flight are counted, not kept: a task per request held to the end would be promoted through the
+        // generations and make the generator's own GC pauses, which show in the latencies it measures, longer.
+        var inFlight = new InFlight();
         using var lagSampler = new CancellationTokenSource();
-        var sampling = measure ? SampleReportLagAsync(lagSampler.Token) : Task.CompletedTask;
+        // The report is read during the warm-up too (its samples dropped), so that the measured run does not pay for
+        // the engine's first reads of it.
+        var sampling = SampleReportLagAsync(measure, lagSampler.Token);
         for (long i = 0; i < total && !cancellationToken.IsCancellationRequested; i++)
         {
             var due = TimeSpan.FromSeconds(i / rate);
@@ -46,7 +58,7 @@ internal sealed class OpenLoopRun(LoadOptions options, EngineClient engine, IRea
                 await Task.Delay(wait, cancellationToken);
             }
 
-            inFlight.Add(SendAsync(i, clock, due, measure, cancellationToken));
+            inFlight.Track(SendAsync(i, clock, due, measure, cancellationToken));
             if (i % 1000 == 0)
             {
                 progress?.Invoke((double)i / total);
@@ -54,7 +66,7 @@ internal sealed class OpenLoopRun(LoadOptions options, EngineClient engine, IRea
         }
 
         Sent += total;
-        await Task.WhenAll(inFlight);
+        await inFlight.DrainAsync();
         Elapsed = clock.Elapsed;
         await lagSampler.CancelAsync();
         await sampling;
@@ -150,13 +162,13 @@ internal sealed class OpenLoopRun(LoadOptions options, EngineClient engine, IRea
         return Error(applyStatus, 200);
     }
 
-    private async Task SampleReportLagAsync(CancellationToken cancellationToken)
+    private async Task SampleReportLagAsync(bool measure, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                if (await engine.ReportLagAsync(cancellationToken) is { } lag)
+                if (await engine.ReportLagAsync(customers[0], cancellationToken) is { } lag && measure)
                 {
                     ReportLags.Add(lag);
                 }
@@ -176,5 +188,48 @@ internal sealed class OpenLoopRun(LoadOptions options, EngineClient engine, IRea
     private static string? Error(int status, int expected) => status == expected ? null : $"HTTP {status}";
 
     /// <summary>One attempt: when it started and ended (<see cref="Stopwatch.GetTimestamp"/>) and its error, null on success.</summary>
-    internal sealed record Attempt(long StartedTimestamp, long EndedTimestamp, string? Error);
+    internal readonly record struct Attempt(long StartedTimestamp, long EndedTimestamp, string? Error);
+
+    /// <summary>Counts the requests in flight; <see cref="DrainAsync"/> completes when the last one has ended.</summary>
+    private sealed class InFlight
+    {
+        private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private long _count = 1;
+
+        public void Track(Task request)
+        {
+            Interlocked.Increment(ref _count);
+            if (request.IsCompleted)
+            {
+                Release(request);
+            }
+            else
+            {
+                request.ContinueWith(static (ended, state) => ((InFlight)state!).Release(ended), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+
+        public Task DrainAsync()
+        {
+            Release(Task.CompletedTask);
+            return _drained.Task;
+        }
+
+        private void Release(Task ended)
+        {
+            if (ended.Exception is { } failure)
+            {
+                _drained.TrySetException(failure.InnerExceptions);
+            }
+            else if (ended.IsCanceled)
+            {
+                _drained.TrySetCanceled();
+            }
+
+            if (Interlocked.Decrement(ref _count) == 0)
+            {
+                _drained.TrySetResult();
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -56,6 +57,21 @@ internal sealed record RunSummary(
         Directory.CreateDirectory(folder);
         await File.WriteAllTextAsync(Path.Combine(folder, "summary.json"), JsonSerializer.Serialize(this, SummaryJson.Default.RunSummary));
         await File.WriteAllTextAsync(Path.Combine(folder, "latency.svg"), Chart(run.Latencies.Series()));
+        await File.WriteAllLinesAsync(Path.Combine(folder, "attempts.csv"), AttemptLines(run));
+    }
+
+    // Every attempt of the warm-up and the measured run, in the order they began, in milliseconds from the measured
+    // run's start (negative in the warm-up): a stall shorter than a second shows here as the attempts it held up.
+    private static IEnumerable<string> AttemptLines(OpenLoopRun run)
+    {
+        yield return "started_ms,ended_ms,error";
+        var origin = run.MeasuredFromTimestamp;
+        foreach (var attempt in run.Attempts.OrderBy(a => a.StartedTimestamp))
+        {
+            yield return string.Create(
+                CultureInfo.InvariantCulture,
+                $"{Stopwatch.GetElapsedTime(origin, attempt.StartedTimestamp).TotalMilliseconds:0.###},{Stopwatch.GetElapsedTime(origin, attempt.EndedTimestamp).TotalMilliseconds:0.###},{attempt.Error}");
+        }
     }
 
     // A plain SVG line chart of p50 and p99 latency per second of the run.
