@@ -65,7 +65,9 @@ public sealed partial class CustomerCredits
             applied.Add(new InvoiceLine(line.CreditType, line.Requested, line.Requested - due));
         }
 
-        var invoice = new Invoice(invoiceId, InvoiceStatus.Pending, applied, applications, plan.Version, at);
+        // A pending invoice stays in memory until it is paid or voided, so it keeps exact arrays, not lists with
+        // spare capacity: two objects and about 90 bytes less per invoice for the GC to trace and copy.
+        var invoice = new Invoice(invoiceId, InvoiceStatus.Pending, applied.ToArray(), applications.ToArray(), plan.Version, at);
         return plan.Finish(invoice: invoice, invoiceWrite: InvoiceWrite.Insert);
     }
 
