@@ -190,11 +190,15 @@ internal sealed class OpenLoopRun(LoadOptions options, EngineClient engine, IRea
     /// <summary>One attempt: when it started and ended (<see cref="Stopwatch.GetTimestamp"/>) and its error, null on success.</summary>
     internal readonly record struct Attempt(long StartedTimestamp, long EndedTimestamp, string? Error);
 
-    /// <summary>Counts the requests in flight; <see cref="DrainAsync"/> completes when the last one has ended.</summary>
+    /// <summary>
+    /// Counts the requests in flight; <see cref="DrainAsync"/> completes when the last one has ended, faulted or
+    /// cancelled like the first request that was, as <see cref="Task.WhenAll(Task[])"/> would.
+    /// </summary>
     private sealed class InFlight
     {
         private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private long _count = 1;
+        private Task? _failed;
 
         public void Track(Task request)
         {
@@ -217,16 +221,25 @@ internal sealed class OpenLoopRun(LoadOptions options, EngineClient engine, IRea
 
         private void Release(Task ended)
         {
-            if (ended.Exception is { } failure)
+            if (ended.IsFaulted || ended.IsCanceled)
+            {
+                Interlocked.CompareExchange(ref _failed, ended, null);
+            }
+
+            if (Interlocked.Decrement(ref _count) != 0)
+            {
+                return;
+            }
+
+            if (_failed?.Exception is { } failure)
             {
                 _drained.TrySetException(failure.InnerExceptions);
             }
-            else if (ended.IsCanceled)
+            else if (_failed is not null)
             {
                 _drained.TrySetCanceled();
             }
-
-            if (Interlocked.Decrement(ref _count) == 0)
+            else
             {
                 _drained.TrySetResult();
             }

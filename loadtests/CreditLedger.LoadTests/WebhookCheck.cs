@@ -24,7 +24,7 @@ namespace CreditLedger.LoadTests;
 internal sealed class WebhookCheck : IAsyncDisposable
 {
     private readonly WebApplication _receiver;
-    private readonly ConcurrentDictionary<string, Arrival> _arrivals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, double> _arrivals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _lateArrivals = new(StringComparer.Ordinal);
     private readonly EngineClient _engine;
     private readonly List<string> _endpoints = [];
@@ -71,7 +71,7 @@ internal sealed class WebhookCheck : IAsyncDisposable
         }
 
         var missing = expected.Count(id => !_arrivals.ContainsKey(id));
-        var lags = _arrivals.Where(a => expected.Contains(a.Key)).Select(a => a.Value.LagMs).Order().ToList();
+        var lags = _arrivals.Where(a => expected.Contains(a.Key)).Select(a => a.Value).Order().ToList();
         await using var dataSource = NpgsqlDataSource.Create(database);
         await using var rows = dataSource.CreateCommand("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = $1");
         rows.Parameters.Add(new NpgsqlParameter { Value = DeadEndpointId });
@@ -135,7 +135,7 @@ internal sealed class WebhookCheck : IAsyncDisposable
         }
 
         var lag = (arrived - root.GetProperty("createdAt").GetDateTimeOffset()).TotalMilliseconds;
-        if (!_arrivals.TryAdd(id, new Arrival(lag)))
+        if (!_arrivals.TryAdd(id, lag))
         {
             Interlocked.Increment(ref _duplicates);
         }
@@ -160,8 +160,6 @@ internal sealed class WebhookCheck : IAsyncDisposable
 
     private static double Percentile(List<double> sorted, double percent) =>
         sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(sorted.Count * percent / 100) - 1)];
-
-    private sealed record Arrival(double LagMs);
 }
 
 /// <summary>What the webhook check measured.</summary>
