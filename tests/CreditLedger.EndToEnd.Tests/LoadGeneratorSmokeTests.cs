@@ -1,6 +1,7 @@
 extern alias LoadGenerator;
 
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using CreditLedger.Testing;
 
@@ -8,7 +9,7 @@ namespace CreditLedger.Gateway.Tests;
 
 /// <summary>
 /// The load generator run briefly against the engine running as a process, every scenario, so it cannot rot:
-/// it seeds, drives the scenario open loop, writes its summary and chart, and its ledger check passes.
+/// it seeds, drives the scenario open loop, writes its summary, chart and attempts, and its ledger check passes.
 /// </summary>
 public sealed class LoadGeneratorSmokeTests : IAsyncLifetime
 {
@@ -51,6 +52,18 @@ public sealed class LoadGeneratorSmokeTests : IAsyncLifetime
         Assert.Equal(200, summary.RootElement.GetProperty("requests").GetInt64());
         Assert.Equal(0, summary.RootElement.GetProperty("errors").GetInt64());
         Assert.StartsWith("<svg", await File.ReadAllTextAsync(Path.Combine(output, "latency.svg")), StringComparison.Ordinal);
+
+        // Every attempt, warm-up (before the measured start, negative) and measured, each ending after it started.
+        var attempts = (await File.ReadAllLinesAsync(Path.Combine(output, "attempts.csv"))).ToList();
+        Assert.Equal("started_ms,ended_ms,error", attempts[0]);
+        var rows = attempts.Skip(1).Select(line => line.Split(',')).ToList();
+        var started = rows.Select(r => double.Parse(r[0], CultureInfo.InvariantCulture)).ToList();
+        var ended = rows.Select(r => double.Parse(r[1], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(50, started.Count(s => s < 0));
+        Assert.Equal(200, started.Count(s => s >= 0));
+        Assert.All(started.Zip(ended), a => Assert.True(a.Second >= a.First, $"an attempt ended ({a.Second} ms) before it started ({a.First} ms)"));
+        Assert.All(rows, r => Assert.Equal(string.Empty, r[2]));
+        Assert.Equal(started.Order().ToList(), started);
     }
 
     [Fact]
