@@ -20,15 +20,8 @@ internal static class ExpiryRun
     public static async Task<int> RunAsync(LoadOptions options, EngineClient engine, IReadOnlyList<string> customers)
     {
         var expiresAt = DateTimeOffset.UtcNow + options.Duration;
-        await AnsiConsole.Progress().StartAsync(async progress =>
-        {
-            var granting = progress.AddTask($"Granting {customers.Count} credits expiring at {expiresAt:HH:mm:ss}", maxValue: customers.Count);
-            await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = options.Connections }, async (customer, cancellationToken) =>
-            {
-                await engine.GrantExpiringAsync(customer, expiresAt, cancellationToken);
-                granting.Increment(1);
-            });
-        });
+        await CustomerSetup.ForEachAsync(
+            options, customers, $"Granting {customers.Count} credits expiring at {expiresAt:HH:mm:ss}", (customer, token) => engine.GrantExpiringAsync(customer, expiresAt, token));
 
         if (DateTimeOffset.UtcNow >= expiresAt)
         {

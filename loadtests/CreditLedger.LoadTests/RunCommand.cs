@@ -17,15 +17,8 @@ internal sealed class RunCommand : AsyncCommand<RunSettings>
         // Registered before seeding, so that every event of the run's customers is expected at the receiver.
         await using var webhooks = options.Webhooks ? await WebhookCheck.StartAsync(engine, CancellationToken.None) : null;
 
-        await AnsiConsole.Progress().StartAsync(async progress =>
-        {
-            var seeding = progress.AddTask($"Seeding {customers.Count} customers", maxValue: customers.Count);
-            await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = options.Connections }, async (customer, token) =>
-            {
-                await engine.SeedCustomerAsync(customer, options.GrantsPerCustomer, token);
-                seeding.Increment(1);
-            });
-        });
+        await CustomerSetup.ForEachAsync(
+            options, customers, $"Seeding {customers.Count} customers", (customer, token) => engine.SeedCustomerAsync(customer, options.GrantsPerCustomer, token));
 
         if (options.Scenario == "expiry")
         {

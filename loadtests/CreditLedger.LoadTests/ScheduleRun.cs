@@ -22,15 +22,11 @@ internal static class ScheduleRun
     public static async Task<int> RunAsync(LoadOptions options, EngineClient engine, IReadOnlyList<string> customers)
     {
         var startsAt = DateTimeOffset.UtcNow + options.Duration;
-        await AnsiConsole.Progress().StartAsync(async progress =>
-        {
-            var creating = progress.AddTask($"Creating {customers.Count} one-minute schedules starting at {startsAt:HH:mm:ss}", maxValue: customers.Count);
-            await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = options.Connections }, async (customer, cancellationToken) =>
-            {
-                await engine.CreateMinuteScheduleAsync(customer, startsAt, periods: 2, cancellationToken);
-                creating.Increment(1);
-            });
-        });
+        await CustomerSetup.ForEachAsync(
+            options,
+            customers,
+            $"Creating {customers.Count} one-minute schedules starting at {startsAt:HH:mm:ss}",
+            (customer, token) => engine.CreateMinuteScheduleAsync(customer, startsAt, periods: 2, token));
 
         if (DateTimeOffset.UtcNow >= startsAt)
         {
