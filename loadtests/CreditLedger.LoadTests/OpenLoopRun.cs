@@ -29,6 +29,18 @@ internal sealed class OpenLoopRun(LoadOptions options, EngineClient engine, IRea
 
     public TimeSpan Elapsed { get; private set; }
 
+    /// <summary>
+    /// How long the generator's own garbage collections stopped it during the measured run. Every request in flight
+    /// or due in such a pause counts it as latency: this is the measurement's own share of the tail.
+    /// </summary>
+    public TimeSpan GeneratorPause { get; private set; }
+
+    /// <summary>The generator's full (gen2) collections during the measured run.</summary>
+    public int GeneratorGen2Collections { get; private set; }
+
+    private TimeSpan _pauseBefore;
+    private int _gen2Before;
+
     /// <summary>When the measured run began (<see cref="Stopwatch.GetTimestamp"/>), or 0 before it.</summary>
     public long MeasuredFromTimestamp { get; private set; }
 
@@ -40,6 +52,8 @@ internal sealed class OpenLoopRun(LoadOptions options, EngineClient engine, IRea
         if (measure)
         {
             MeasuredFromTimestamp = Stopwatch.GetTimestamp();
+            _pauseBefore = GC.GetTotalPauseDuration();
+            _gen2Before = GC.CollectionCount(2);
         }
 
         // Requests in flight are counted, not kept: a task per request held to the end would be promoted through the
@@ -68,6 +82,12 @@ internal sealed class OpenLoopRun(LoadOptions options, EngineClient engine, IRea
         Sent += total;
         await inFlight.DrainAsync();
         Elapsed = clock.Elapsed;
+        if (measure)
+        {
+            GeneratorPause = GC.GetTotalPauseDuration() - _pauseBefore;
+            GeneratorGen2Collections = GC.CollectionCount(2) - _gen2Before;
+        }
+
         await lagSampler.CancelAsync();
         await sampling;
         progress?.Invoke(1);

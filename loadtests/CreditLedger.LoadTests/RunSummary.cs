@@ -23,6 +23,8 @@ internal sealed record RunSummary(
     double MaxMs,
     double? ReportLagMaxSeconds,
     double? ReportLagP99Seconds,
+    double GeneratorGcPauseMs,
+    int GeneratorGen2Collections,
     bool? LedgerCheckPassed,
     IReadOnlyList<string> LedgerCheckFailures,
     WebhookSummary? Webhooks)
@@ -47,6 +49,8 @@ internal sealed record RunSummary(
             latencies.MaxMs(),
             lags.Count == 0 ? null : lags[^1],
             lags.Count == 0 ? null : lags[(int)Math.Min(lags.Count - 1, Math.Ceiling(lags.Count * 0.99) - 1)],
+            Math.Round(run.GeneratorPause.TotalMilliseconds, 1),
+            run.GeneratorGen2Collections,
             checkPassed,
             failures,
             webhooks);

@@ -53,6 +53,11 @@ public sealed class LoadGeneratorSmokeTests : IAsyncLifetime
         Assert.Equal(0, summary.RootElement.GetProperty("errors").GetInt64());
         Assert.StartsWith("<svg", await File.ReadAllTextAsync(Path.Combine(output, "latency.svg")), StringComparison.Ordinal);
 
+        // The generator's own collection pauses in the measured run: reported, and within the run's duration.
+        var pauseMs = summary.RootElement.GetProperty("generatorGcPauseMs").GetDouble();
+        Assert.InRange(pauseMs, 0, summary.RootElement.GetProperty("durationSeconds").GetDouble() * 1000);
+        Assert.True(summary.RootElement.GetProperty("generatorGen2Collections").GetInt32() >= 0);
+
         // Every attempt, warm-up (before the measured start, negative) and measured, each ending after it started.
         var attempts = (await File.ReadAllLinesAsync(Path.Combine(output, "attempts.csv"))).ToList();
         Assert.Equal("started_ms,ended_ms,error", attempts[0]);
