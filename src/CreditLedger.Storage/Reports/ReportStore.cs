@@ -69,11 +69,9 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var (txId, customerId, seq) = await ReadCheckpointAsync(connection, transaction, forUpdate: true, cancellationToken);
+        var checkpoint = await ReadCheckpointAsync(connection, transaction, forUpdate: true, cancellationToken);
         await using var aggregate = new NpgsqlCommand(Aggregate, connection, transaction);
-        aggregate.Parameters.Add(new NpgsqlParameter { Value = txId });
-        aggregate.Parameters.Add(new NpgsqlParameter { Value = customerId });
-        aggregate.Parameters.Add(new NpgsqlParameter { Value = seq });
+        checkpoint.AddTo(aggregate);
         aggregate.Parameters.Add(new NpgsqlParameter { Value = batchSize });
         var folded = (int)(long)(await aggregate.ExecuteScalarAsync(cancellationToken))!;
         await transaction.CommitAsync(cancellationToken);
@@ -81,18 +79,29 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
     }
 
     // The report's checkpoint: the feed position of the last entry folded in.
-    private static async Task<(string TxId, string CustomerId, long Seq)> ReadCheckpointAsync(
+    private static async Task<Checkpoint> ReadCheckpointAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, bool forUpdate, CancellationToken cancellationToken)
     {
-        await using var checkpoint = new NpgsqlCommand(
+        await using var command = new NpgsqlCommand(
             $"SELECT tx_id::text, customer_id, seq FROM report_checkpoint WHERE name = 'credits'{(forUpdate ? " FOR UPDATE" : string.Empty)}", connection, transaction);
-        await using var reader = await checkpoint.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             throw new InvalidOperationException("The report checkpoint row is missing; the schema is not migrated.");
         }
 
-        return (reader.GetString(0), reader.GetString(1), reader.GetInt64(2));
+        return new Checkpoint(reader.GetString(0), reader.GetString(1), reader.GetInt64(2));
+    }
+
+    // A feed position; its three values are the first three parameters ($1 xid8, $2, $3) of the statements after it.
+    private readonly record struct Checkpoint(string TxId, string CustomerId, long Seq)
+    {
+        public void AddTo(NpgsqlCommand command)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = TxId });
+            command.Parameters.Add(new NpgsqlParameter { Value = CustomerId });
+            command.Parameters.Add(new NpgsqlParameter { Value = Seq });
+        }
     }
 
     /// <summary>
@@ -113,15 +122,13 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
     public async Task<bool> FoldedBelowAsync(string horizon, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var (txId, customerId, seq) = await ReadCheckpointAsync(connection, transaction: null, forUpdate: false, cancellationToken);
+        var checkpoint = await ReadCheckpointAsync(connection, transaction: null, forUpdate: false, cancellationToken);
         await using var command = new NpgsqlCommand("""
             SELECT NOT EXISTS (
                 SELECT 1 FROM ledger_entries e
                 WHERE (e.tx_id, e.customer_id, e.seq) > ($1::xid8, $2, $3) AND e.tx_id < $4::xid8)
             """, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = txId });
-        command.Parameters.Add(new NpgsqlParameter { Value = customerId });
-        command.Parameters.Add(new NpgsqlParameter { Value = seq });
+        checkpoint.AddTo(command);
         command.Parameters.Add(new NpgsqlParameter { Value = horizon });
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
@@ -138,7 +145,7 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
     public async Task<DateTimeOffset?> OldestPendingAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var (txId, customerId, seq) = await ReadCheckpointAsync(connection, transaction: null, forUpdate: false, cancellationToken);
+        var checkpoint = await ReadCheckpointAsync(connection, transaction: null, forUpdate: false, cancellationToken);
 
         // The checkpoint goes in as values, not as a reference to its row: compared with a column of another row,
         // the position has no estimate, and PostgreSQL read the whole ledger and sorted it (90 ms at 70,000 entries,
@@ -149,9 +156,7 @@ public sealed class ReportStore(NpgsqlDataSource dataSource)
                 WHERE (e.tx_id, e.customer_id, e.seq) > ($1::xid8, $2, $3)
                 ORDER BY e.tx_id, e.customer_id, e.seq LIMIT {LagWindow}) p
             """, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = txId });
-        command.Parameters.Add(new NpgsqlParameter { Value = customerId });
-        command.Parameters.Add(new NpgsqlParameter { Value = seq });
+        checkpoint.AddTo(command);
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is DateTime utc ? new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)) : null;
     }

@@ -26,7 +26,9 @@ public sealed class ReportAggregationTests(ReportAggregationTests.UnaggregatedAp
         var foldedFirst = 0L;
         while (await OldestUnfoldedAsync() == first)
         {
-            foldedFirst += await store.AggregateNextBatchAsync(7);
+            var batch = await store.AggregateNextBatchAsync(7);
+            Assert.True(batch > 0, "a fold made no progress while entries were left");
+            foldedFirst += batch;
         }
 
         var horizon = await store.CommittedHorizonAsync();
