@@ -16,11 +16,30 @@ namespace CreditLedger.Grains;
 /// </summary>
 public static class CreditEventPayloads
 {
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_json;
+
     /// <summary>A stable id: the same change of the same customer always gets the same event id.</summary>
     public static string EventId(CustomerId customerId, long version, string eventType)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{customerId.Value}\n{version}\n{eventType}"));
-        return "evt_" + Convert.ToHexStringLower(hash, 0, 16);
+        // Every delivery names its event, so the hash input is formatted on the stack when it fits (it always does for
+        // ids within the API's length limits).
+        Span<char> text = stackalloc char[256];
+        Span<byte> utf8 = stackalloc byte[768];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        if (text.TryWrite($"{customerId.Value}\n{version}\n{eventType}", out var length))
+        {
+            SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(text[..length], utf8)], hash);
+        }
+        else
+        {
+            SHA256.HashData(Encoding.UTF8.GetBytes($"{customerId.Value}\n{version}\n{eventType}"), hash);
+        }
+
+        return "evt_" + Convert.ToHexStringLower(hash[..16]);
     }
 
     /// <summary>The body of <paramref name="creditEvent"/>, caused by an entry of <paramref name="customerId"/> recorded at <paramref name="createdAt"/>.</summary>
@@ -34,96 +53,100 @@ public static class CreditEventPayloads
         ArgumentNullException.ThrowIfNull(creditEvent);
         var entry = creditEvent.Entry;
         var type = entry.CreditType;
-        var buffer = new ArrayBufferWriter<byte>(768);
-        using (var json = new Utf8JsonWriter(buffer))
+
+        // Rendering is synchronous, so each thread reuses one buffer and one writer instead of allocating and growing
+        // them for every delivery.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(2048);
+        buffer.ResetWrittenCount();
+        var json = t_json ??= new Utf8JsonWriter(buffer);
+        json.Reset(buffer);
+        json.WriteStartObject();
+        json.WriteString("id", eventId);
+        json.WriteString("type", creditEvent.Type);
+        json.WriteString("createdAt", createdAt.ToUniversalTime());
+        json.WriteStartObject("data");
+        json.WriteString("customerId", customerId.Value);
+        json.WriteString("creditType", type.Code);
+        json.WriteNumber("version", entry.Version);
+
+        json.WriteStartObject("entry");
+        json.WriteString("entryId", CustomerViews.EntryId(customerId, entry.Version));
+        json.WriteNumber("version", entry.Version);
+        json.WriteString("kind", WireNames.Of(entry.Kind));
+        json.WriteString("grantId", entry.GrantId);
+        json.WriteString("creditType", type.Code);
+        json.WriteString("amount", AmountText.Format(entry.Amount, type));
+        json.WriteString("availableAfter", AmountText.Format(entry.AvailableAfter, type));
+        WriteNullable(json, "invoiceId", entry.InvoiceId);
+        WriteNullable(json, "reason", entry.Reason);
+        json.WriteString("actor", entry.Provenance.Actor);
+        json.WriteString("occurredAt", entry.OccurredAt.ToUniversalTime());
+        json.WriteEndObject();
+
+        json.WriteStartObject("balance");
+        json.WriteString("available", AmountText.Format(creditEvent.Available, type));
+        json.WriteString("pending", AmountText.Format(creditEvent.Pending, type));
+        json.WriteEndObject();
+
+        if (creditEvent.Type is CreditEventType.Granted or CreditEventType.Voided or CreditEventType.Expired && terms is not null)
         {
-            json.WriteStartObject();
-            json.WriteString("id", eventId);
-            json.WriteString("type", creditEvent.Type);
-            json.WriteString("createdAt", createdAt.ToUniversalTime());
-            json.WriteStartObject("data");
-            json.WriteString("customerId", customerId.Value);
+            json.WriteStartObject("grant");
+            json.WriteString("grantId", terms.GrantId);
+            json.WriteString("type", WireNames.Of(type.Kind));
             json.WriteString("creditType", type.Code);
-            json.WriteNumber("version", entry.Version);
-
-            json.WriteStartObject("entry");
-            json.WriteString("entryId", CustomerViews.EntryId(customerId, entry.Version));
-            json.WriteNumber("version", entry.Version);
-            json.WriteString("kind", WireNames.Of(entry.Kind));
-            json.WriteString("grantId", entry.GrantId);
-            json.WriteString("creditType", type.Code);
-            json.WriteString("amount", AmountText.Format(entry.Amount, type));
-            json.WriteString("availableAfter", AmountText.Format(entry.AvailableAfter, type));
-            WriteNullable(json, "invoiceId", entry.InvoiceId);
-            WriteNullable(json, "reason", entry.Reason);
-            json.WriteString("actor", entry.Provenance.Actor);
-            json.WriteString("occurredAt", entry.OccurredAt.ToUniversalTime());
-            json.WriteEndObject();
-
-            json.WriteStartObject("balance");
-            json.WriteString("available", AmountText.Format(creditEvent.Available, type));
-            json.WriteString("pending", AmountText.Format(creditEvent.Pending, type));
-            json.WriteEndObject();
-
-            if (creditEvent.Type is CreditEventType.Granted or CreditEventType.Voided or CreditEventType.Expired && terms is not null)
+            json.WriteString("amount", AmountText.Format(terms.Amount, type));
+            json.WriteNumber("priority", terms.Priority);
+            json.WriteString("category", WireNames.Of(terms.Category));
+            json.WriteString("effectiveAt", terms.EffectiveAt.ToUniversalTime());
+            if (terms.ExpiresAt is { } expiresAt)
             {
-                json.WriteStartObject("grant");
-                json.WriteString("grantId", terms.GrantId);
-                json.WriteString("type", WireNames.Of(type.Kind));
-                json.WriteString("creditType", type.Code);
-                json.WriteString("amount", AmountText.Format(terms.Amount, type));
-                json.WriteNumber("priority", terms.Priority);
-                json.WriteString("category", WireNames.Of(terms.Category));
-                json.WriteString("effectiveAt", terms.EffectiveAt.ToUniversalTime());
-                if (terms.ExpiresAt is { } expiresAt)
-                {
-                    json.WriteString("expiresAt", expiresAt.ToUniversalTime());
-                }
-                else
-                {
-                    json.WriteNull("expiresAt");
-                }
-
-                if (entry.Kind == EntryKind.Granted)
-                {
-                    WriteNullable(json, "reason", entry.Reason);
-                }
-
-                // Only grants a schedule made name it.
-                if (terms.ScheduleId is { } scheduleId)
-                {
-                    json.WriteString("scheduleId", scheduleId);
-                    json.WriteNumber("period", terms.Period ?? 0);
-                    if (terms.RolloverOf is { } rolloverOf)
-                    {
-                        json.WriteString("rolloverOf", rolloverOf);
-                    }
-                }
-
-                json.WriteEndObject();
+                json.WriteString("expiresAt", expiresAt.ToUniversalTime());
+            }
+            else
+            {
+                json.WriteNull("expiresAt");
             }
 
-            if (creditEvent.Type is CreditEventType.Applied or CreditEventType.Reinstated)
+            if (entry.Kind == EntryKind.Granted)
             {
-                WriteNullable(json, "invoiceId", entry.InvoiceId);
+                WriteNullable(json, "reason", entry.Reason);
             }
 
-            if (creditEvent.Threshold is { } threshold)
+            // Only grants a schedule made name it.
+            if (terms.ScheduleId is { } scheduleId)
             {
-                json.WriteString("threshold", AmountText.Format(threshold, type));
+                json.WriteString("scheduleId", scheduleId);
+                json.WriteNumber("period", terms.Period ?? 0);
+                if (terms.RolloverOf is { } rolloverOf)
+                {
+                    json.WriteString("rolloverOf", rolloverOf);
+                }
             }
 
-            if (creditEvent.TopUp is { } request)
-            {
-                json.WriteString("requestId", request.RequestId);
-                json.WriteString("amount", AmountText.Format(request.Amount, type));
-                json.WriteString("available", AmountText.Format(request.Available, type));
-                json.WriteString("threshold", AmountText.Format(request.Threshold, type));
-            }
-
-            json.WriteEndObject();
             json.WriteEndObject();
         }
+
+        if (creditEvent.Type is CreditEventType.Applied or CreditEventType.Reinstated)
+        {
+            WriteNullable(json, "invoiceId", entry.InvoiceId);
+        }
+
+        if (creditEvent.Threshold is { } threshold)
+        {
+            json.WriteString("threshold", AmountText.Format(threshold, type));
+        }
+
+        if (creditEvent.TopUp is { } request)
+        {
+            json.WriteString("requestId", request.RequestId);
+            json.WriteString("amount", AmountText.Format(request.Amount, type));
+            json.WriteString("available", AmountText.Format(request.Available, type));
+            json.WriteString("threshold", AmountText.Format(request.Threshold, type));
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.Flush();
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }

@@ -1,3 +1,5 @@
+using System.Collections;
+
 namespace CreditLedger.Gateway.Hosting;
 
 /// <summary>
@@ -13,8 +15,12 @@ public static class CustomerLogScope
     public const string CustomerIdKey = "CustomerId";
 
     /// <summary>Adds the middleware; routing runs before it (the host adds routing first), so the route's values are known.</summary>
-    public static IApplicationBuilder UseCustomerLogScope(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+    public static IApplicationBuilder UseCustomerLogScope(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        // One logger for the process: creating it per request cost a type-name lookup and a dictionary each time.
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CustomerLogScope));
+        return app.Use(async (context, next) =>
         {
             if (context.GetRouteValue("customerId") is not string customerId)
             {
@@ -22,10 +28,29 @@ public static class CustomerLogScope
                 return;
             }
 
-            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CustomerLogScope));
-            using (logger.BeginScope(new Dictionary<string, object> { [CustomerIdKey] = customerId }))
+            using (logger.BeginScope(new State(customerId)))
             {
                 await next(context);
             }
         });
+    }
+
+    // The scope's one key and value, in the shape providers read scopes in (a list of pairs), and as text for those
+    // that print scopes as text.
+    private sealed class State(string customerId) : IReadOnlyList<KeyValuePair<string, object>>
+    {
+        public int Count => 1;
+
+        public KeyValuePair<string, object> this[int index] =>
+            index == 0 ? new(CustomerIdKey, customerId) : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public IEnumerator<KeyValuePair<string, object>> GetEnumerator()
+        {
+            yield return this[0];
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => $"{CustomerIdKey}:{customerId}";
+    }
 }

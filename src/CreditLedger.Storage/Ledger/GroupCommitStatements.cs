@@ -151,47 +151,47 @@ internal sealed class GroupCommitStatements
         {
             batch.BatchCommands.Add(Statement(
                 InsertEntries,
-                Column(_entries, r => r.CustomerId, NpgsqlDbType.Text),
-                Column(_entries, r => r.Entry.Version, NpgsqlDbType.Bigint),
-                Column(_entries, r => LedgerJson.KindName(r.Entry.Kind), NpgsqlDbType.Text),
-                Column(_entries, r => r.Entry.GrantId, NpgsqlDbType.Text),
-                Column(_entries, r => r.Entry.CreditType.Code, NpgsqlDbType.Text),
-                Column(_entries, r => r.Entry.Amount, NpgsqlDbType.Numeric),
-                Column(_entries, r => r.Entry.AvailableAfter, NpgsqlDbType.Numeric),
-                Column(_entries, r => r.Entry.InvoiceId, NpgsqlDbType.Text),
-                Column(_entries, r => r.Entry.Reason, NpgsqlDbType.Text),
-                Column(_entries, r => r.Entry.Provenance.Actor, NpgsqlDbType.Text),
-                Column(_entries, r => r.Entry.Provenance.Source, NpgsqlDbType.Text),
-                Column(_entries, r => r.Entry.Provenance.RequestId, NpgsqlDbType.Text),
-                Column(_entries, r => r.Entry.Provenance.IdempotencyKey, NpgsqlDbType.Text),
-                Column(_entries, r => r.Entry.OccurredAt.ToUniversalTime(), NpgsqlDbType.TimestampTz),
-                Column(_entries, r => LedgerJson.EntryData(r.Entry), NpgsqlDbType.Jsonb),
-                Column(_entries, r => (short)r.Entry.Events, NpgsqlDbType.Smallint),
-                Column(_entries, r => r.Entry.PendingAfter, NpgsqlDbType.Numeric)));
+                Column(_entries, r => r.CustomerId),
+                Column(_entries, r => r.Entry.Version),
+                Column(_entries, r => LedgerJson.KindName(r.Entry.Kind)),
+                Column(_entries, r => r.Entry.GrantId),
+                Column(_entries, r => r.Entry.CreditType.Code),
+                Column(_entries, r => r.Entry.Amount),
+                Column(_entries, r => r.Entry.AvailableAfter),
+                Column(_entries, r => r.Entry.InvoiceId),
+                Column(_entries, r => r.Entry.Reason),
+                Column(_entries, r => r.Entry.Provenance.Actor),
+                Column(_entries, r => r.Entry.Provenance.Source),
+                Column(_entries, r => r.Entry.Provenance.RequestId),
+                Column(_entries, r => r.Entry.Provenance.IdempotencyKey),
+                Column(_entries, r => r.Entry.OccurredAt.ToUniversalTime()),
+                JsonColumn(_entries, r => LedgerJson.EntryData(r.Entry)),
+                Column(_entries, r => (short)r.Entry.Events),
+                Column(_entries, r => r.Entry.PendingAfter)));
         }
 
         if (_invoiceInserts.Count > 0)
         {
             batch.BatchCommands.Add(Statement(
                 InsertInvoices,
-                Column(_invoiceInserts, r => r.CustomerId, NpgsqlDbType.Text),
-                Column(_invoiceInserts, r => r.Invoice.InvoiceId, NpgsqlDbType.Text),
-                Column(_invoiceInserts, r => LedgerJson.StatusName(r.Invoice.Status), NpgsqlDbType.Text),
-                Column(_invoiceInserts, r => LedgerJson.Lines(r.Invoice.Lines), NpgsqlDbType.Jsonb),
-                Column(_invoiceInserts, r => LedgerJson.Applications(r.Invoice.Applications), NpgsqlDbType.Jsonb),
-                Column(_invoiceInserts, r => r.Invoice.AppliedVersion, NpgsqlDbType.Bigint),
-                Column(_invoiceInserts, r => r.Invoice.AppliedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz)));
+                Column(_invoiceInserts, r => r.CustomerId),
+                Column(_invoiceInserts, r => r.Invoice.InvoiceId),
+                Column(_invoiceInserts, r => LedgerJson.StatusName(r.Invoice.Status)),
+                JsonColumn(_invoiceInserts, r => LedgerJson.Lines(r.Invoice.Lines)),
+                JsonColumn(_invoiceInserts, r => LedgerJson.Applications(r.Invoice.Applications)),
+                Column(_invoiceInserts, r => r.Invoice.AppliedVersion),
+                Column(_invoiceInserts, r => r.Invoice.AppliedAt.ToUniversalTime())));
         }
 
         if (_invoiceUpdates.Count > 0)
         {
             _update = Statement(
                 UpdateInvoices,
-                Column(_invoiceUpdates, r => r.CustomerId, NpgsqlDbType.Text),
-                Column(_invoiceUpdates, r => r.Invoice.InvoiceId, NpgsqlDbType.Text),
-                Column(_invoiceUpdates, r => LedgerJson.StatusName(r.Invoice.Status), NpgsqlDbType.Text),
-                Column(_invoiceUpdates, r => r.Version, NpgsqlDbType.Bigint),
-                Column(_invoiceUpdates, r => r.At.ToUniversalTime(), NpgsqlDbType.TimestampTz));
+                Column(_invoiceUpdates, r => r.CustomerId),
+                Column(_invoiceUpdates, r => r.Invoice.InvoiceId),
+                Column(_invoiceUpdates, r => LedgerJson.StatusName(r.Invoice.Status)),
+                Column(_invoiceUpdates, r => r.Version),
+                Column(_invoiceUpdates, r => r.At.ToUniversalTime()));
             batch.BatchCommands.Add(_update);
         }
 
@@ -200,11 +200,11 @@ internal sealed class GroupCommitStatements
         {
             _topUpEnd = Statement(
                 EndTopUpRequests,
-                Column(_topUpEnds, r => r.CustomerId, NpgsqlDbType.Text),
-                Column(_topUpEnds, r => r.Outcome.RequestId, NpgsqlDbType.Text),
-                Column(_topUpEnds, r => r.Outcome.GrantId, NpgsqlDbType.Text),
-                Column(_topUpEnds, r => r.Outcome.FailReason, NpgsqlDbType.Text),
-                Column(_topUpEnds, r => r.Outcome.EndedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz));
+                Column(_topUpEnds, r => r.CustomerId),
+                Column(_topUpEnds, r => r.Outcome.RequestId),
+                Column(_topUpEnds, r => r.Outcome.GrantId),
+                Column(_topUpEnds, r => r.Outcome.FailReason),
+                Column(_topUpEnds, r => r.Outcome.EndedAt.ToUniversalTime()));
             batch.BatchCommands.Add(_topUpEnd);
         }
 
@@ -212,33 +212,33 @@ internal sealed class GroupCommitStatements
         {
             batch.BatchCommands.Add(Statement(
                 InsertTopUpRequests,
-                Column(_topUpRequests, r => r.CustomerId, NpgsqlDbType.Text),
-                Column(_topUpRequests, r => r.Request.RequestId, NpgsqlDbType.Text),
-                Column(_topUpRequests, r => r.Request.CreditType.Code, NpgsqlDbType.Text),
-                Column(_topUpRequests, r => r.Request.Amount, NpgsqlDbType.Numeric),
-                Column(_topUpRequests, r => r.Request.Available, NpgsqlDbType.Numeric),
-                Column(_topUpRequests, r => r.Request.Threshold, NpgsqlDbType.Numeric),
-                Column(_topUpRequests, r => r.Request.Version, NpgsqlDbType.Bigint),
-                Column(_topUpRequests, r => r.Request.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz)));
+                Column(_topUpRequests, r => r.CustomerId),
+                Column(_topUpRequests, r => r.Request.RequestId),
+                Column(_topUpRequests, r => r.Request.CreditType.Code),
+                Column(_topUpRequests, r => r.Request.Amount),
+                Column(_topUpRequests, r => r.Request.Available),
+                Column(_topUpRequests, r => r.Request.Threshold),
+                Column(_topUpRequests, r => r.Request.Version),
+                Column(_topUpRequests, r => r.Request.CreatedAt.ToUniversalTime())));
         }
 
         if (_scheduleInserts.Count > 0)
         {
             _scheduleInsert = Statement(
                 InsertSchedules,
-                Column(_scheduleInserts, r => r.CustomerId, NpgsqlDbType.Text),
-                Column(_scheduleInserts, r => r.Schedule.ScheduleId, NpgsqlDbType.Text),
-                Column(_scheduleInserts, r => r.Schedule.CreditType.Code, NpgsqlDbType.Text),
-                Column(_scheduleInserts, r => r.Schedule.Amount, NpgsqlDbType.Numeric),
-                Column(_scheduleInserts, r => r.Schedule.Reason, NpgsqlDbType.Text),
-                Column(_scheduleInserts, r => r.Schedule.Priority, NpgsqlDbType.Integer),
-                Column(_scheduleInserts, r => LedgerJson.CategoryName(r.Schedule.Category), NpgsqlDbType.Text),
-                Column(_scheduleInserts, r => r.Schedule.Every.ToString(), NpgsqlDbType.Text),
-                Column(_scheduleInserts, r => r.Schedule.StartsAt.ToUniversalTime(), NpgsqlDbType.TimestampTz),
-                Column(_scheduleInserts, r => r.Schedule.Periods, NpgsqlDbType.Integer),
-                Column(_scheduleInserts, r => r.Schedule.RolloverMax, NpgsqlDbType.Numeric),
-                Column(_scheduleInserts, r => r.Schedule.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz),
-                Column(_scheduleInserts, r => r.Version, NpgsqlDbType.Bigint));
+                Column(_scheduleInserts, r => r.CustomerId),
+                Column(_scheduleInserts, r => r.Schedule.ScheduleId),
+                Column(_scheduleInserts, r => r.Schedule.CreditType.Code),
+                Column(_scheduleInserts, r => r.Schedule.Amount),
+                Column(_scheduleInserts, r => r.Schedule.Reason),
+                Column(_scheduleInserts, r => r.Schedule.Priority),
+                Column(_scheduleInserts, r => LedgerJson.CategoryName(r.Schedule.Category)),
+                Column(_scheduleInserts, r => r.Schedule.Every.ToString()),
+                Column(_scheduleInserts, r => r.Schedule.StartsAt.ToUniversalTime()),
+                Column(_scheduleInserts, r => r.Schedule.Periods),
+                Column(_scheduleInserts, r => r.Schedule.RolloverMax),
+                Column(_scheduleInserts, r => r.Schedule.CreatedAt.ToUniversalTime()),
+                Column(_scheduleInserts, r => r.Version));
             batch.BatchCommands.Add(_scheduleInsert);
         }
 
@@ -246,11 +246,11 @@ internal sealed class GroupCommitStatements
         {
             _cancel = Statement(
                 CancelSchedules,
-                Column(_scheduleCancels, r => r.CustomerId, NpgsqlDbType.Text),
-                Column(_scheduleCancels, r => r.Schedule.ScheduleId, NpgsqlDbType.Text),
-                Column(_scheduleCancels, r => r.Schedule.CancelledAt!.Value.ToUniversalTime(), NpgsqlDbType.TimestampTz),
-                Column(_scheduleCancels, r => r.Schedule.CancelReason, NpgsqlDbType.Text),
-                Column(_scheduleCancels, r => r.Version, NpgsqlDbType.Bigint));
+                Column(_scheduleCancels, r => r.CustomerId),
+                Column(_scheduleCancels, r => r.Schedule.ScheduleId),
+                Column(_scheduleCancels, r => r.Schedule.CancelledAt!.Value.ToUniversalTime()),
+                Column(_scheduleCancels, r => r.Schedule.CancelReason),
+                Column(_scheduleCancels, r => r.Version));
             batch.BatchCommands.Add(_cancel);
         }
 
@@ -258,12 +258,12 @@ internal sealed class GroupCommitStatements
         {
             batch.BatchCommands.Add(Statement(
                 InsertIdempotency,
-                Column(_idempotency, r => r.CustomerId, NpgsqlDbType.Text),
-                Column(_idempotency, r => r.Record.Operation, NpgsqlDbType.Text),
-                Column(_idempotency, r => r.Record.Key, NpgsqlDbType.Text),
-                Column(_idempotency, r => r.Record.RequestHash, NpgsqlDbType.Bytea),
-                Column(_idempotency, r => r.Record.Response, NpgsqlDbType.Jsonb),
-                Column(_idempotency, r => r.Record.Version, NpgsqlDbType.Bigint)));
+                Column(_idempotency, r => r.CustomerId),
+                Column(_idempotency, r => r.Record.Operation),
+                Column(_idempotency, r => r.Record.Key),
+                Column(_idempotency, r => r.Record.RequestHash),
+                JsonColumn(_idempotency, r => r.Record.Response),
+                Column(_idempotency, r => r.Record.Version)));
         }
     }
 
@@ -282,7 +282,17 @@ internal sealed class GroupCommitStatements
         };
     }
 
-    private static NpgsqlParameter Column<TRow, TValue>(List<TRow> rows, Func<TRow, TValue> value, NpgsqlDbType elementType)
+    // A column whose CLR type maps to its PostgreSQL type by default (string: text, long: bigint, int: integer,
+    // short: smallint, decimal: numeric, DateTimeOffset: timestamptz, byte[]: bytea). Npgsql resolves such a parameter
+    // from a per-type cache; naming the type instead makes it build the array type's name again for every parameter of
+    // every commit.
+    private static NpgsqlParameter<TValue[]> Column<TRow, TValue>(List<TRow> rows, Func<TRow, TValue> value) => new() { TypedValue = Values(rows, value) };
+
+    // JSON documents are strings in .NET, which would go as text[]: jsonb[] has to be named.
+    private static NpgsqlParameter<string[]> JsonColumn<TRow>(List<TRow> rows, Func<TRow, string> value) =>
+        new() { TypedValue = Values(rows, value), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb };
+
+    private static TValue[] Values<TRow, TValue>(List<TRow> rows, Func<TRow, TValue> value)
     {
         var values = new TValue[rows.Count];
         for (var i = 0; i < values.Length; i++)
@@ -290,7 +300,7 @@ internal sealed class GroupCommitStatements
             values[i] = value(rows[i]);
         }
 
-        return new NpgsqlParameter { Value = values, NpgsqlDbType = NpgsqlDbType.Array | elementType };
+        return values;
     }
 
     private static NpgsqlBatchCommand Statement(string sql, params NpgsqlParameter[] parameters)
