@@ -53,6 +53,37 @@ public sealed class CreditEventPayloadsTests
         Assert.Equal("7.50", data.GetProperty("balance").GetProperty("available").GetString());
     }
 
+    [Fact]
+    public void EventId_IsTheFirstHalfOfTheSha256OfCustomerVersionAndType()
+    {
+        // Deliveries recorded before an upgrade are matched by these ids, so their form may never change.
+        Assert.Equal("evt_c92109bcbda19116cdede0bf59b116f4", CreditEventPayloads.EventId(Acme, 7, CreditEventType.Granted));
+        Assert.Equal(
+            "evt_911d20950f777154eae1de47ef2ea94d",
+            CreditEventPayloads.EventId(CustomerId.Parse(new string('c', LedgerLimits.MaxIdLength)), long.MaxValue, CreditEventType.TopUpRequested));
+    }
+
+    [Fact]
+    public void Render_OneBodyAfterAnother_EachIsWholeAndOnlyItsOwn()
+    {
+        var credits = new CustomerCredits();
+        var grant = credits.PlanGrant(
+            new GrantRequest("grt_long", CreditType.Currency("USD"), 12m, new string('r', LedgerLimits.MaxReasonLength), null, GrantCategory.Paid, null, null), Api, At).Entries[0];
+        credits.Commit(credits.PlanGrant(new GrantRequest("grt_1", CreditType.Currency("USD"), 12m, "Welcome", null, GrantCategory.Paid, null, null), Api, At));
+        var applied = credits.PlanApply("inv_1", [new InvoiceRequestLine(CreditType.Currency("USD"), 1m)], Api, At).Events.Single(e => e.Type == CreditEventType.Applied);
+
+        var first = CreditEventPayloads.Render(Acme, "evt_first", grant.CreditEvents().Single(e => e.Type == CreditEventType.Granted), grant.Grant, At);
+        var second = CreditEventPayloads.Render(Acme, "evt_second", applied, null, At);
+
+        using var firstJson = JsonDocument.Parse(first);
+        using var secondJson = JsonDocument.Parse(second);
+        Assert.Equal(new string('r', LedgerLimits.MaxReasonLength), firstJson.RootElement.GetProperty("data").GetProperty("grant").GetProperty("reason").GetString());
+        Assert.Equal("evt_second", secondJson.RootElement.GetProperty("id").GetString());
+        Assert.Equal("inv_1", secondJson.RootElement.GetProperty("data").GetProperty("invoiceId").GetString());
+        Assert.False(secondJson.RootElement.GetProperty("data").TryGetProperty("grant", out _));
+        Assert.DoesNotContain("rrrr", second, StringComparison.Ordinal);
+    }
+
     private static JsonElement Grant(LedgerEntry entry)
     {
         var granted = entry.CreditEvents().Single(e => e.Type == CreditEventType.Granted);
